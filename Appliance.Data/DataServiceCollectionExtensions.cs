@@ -1,0 +1,27 @@
+using Appliance.Data.Store;
+using Appliance.Engine.Configuration.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Appliance.Data;
+
+/// <summary>Registers the database, the configuration store and the start-up migrator.</summary>
+public static class DataServiceCollectionExtensions
+{
+    public const string DatabaseFileName = "appliance.db";
+
+    public static IServiceCollection AddApplianceData(this IServiceCollection services, string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName);
+        // Pooling=False: WAL checkpoints and file deletion in tests must not be held up by idle pooled connections.
+        services.AddDbContextFactory<ApplianceDbContext>(o => o.UseSqlite($"Data Source={path};Pooling=False;Default Timeout=30"));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ConfigValidator.Default);
+        services.TryAddSingleton<ConfigStore>();
+        services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+}

@@ -1,0 +1,18 @@
+using Appliance.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Appliance.Data.EntityConfigurations;
+
+internal sealed class RuleEntityConfiguration : IEntityTypeConfiguration<RuleEntity>
+{
+    public void Configure(EntityTypeBuilder<RuleEntity> builder)
+    {
+        builder.ToTable("Rules");
+        builder.HasIndex(r => r.Position);
+        builder.Property(r => r.Protocol).HasConversion<string>();
+        builder.Property(r => r.Action).HasConversion<string>();
+        builder.Property(r => r.Sticky).HasConversion<string>();
+        builder.Property(r => r.Version).IsConcurrencyToken();
+    }
+}

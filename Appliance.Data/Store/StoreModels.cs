@@ -1,0 +1,42 @@
+using Appliance.Data.Entities;
+using Appliance.Engine.Configuration;
+
+namespace Appliance.Data.Store;
+
+/// <summary>A pending item with its concurrency version (the ETag clients send back with If-Match).</summary>
+public sealed record Versioned<T>(T Value, long Version);
+
+/// <summary>Who makes a change and from where; recorded in revisions and the audit trail.</summary>
+public sealed record ChangeContext(string Actor, string Source)
+{
+    /// <summary>The appliance itself (timers, the engine).</summary>
+    public static ChangeContext System { get; } = new("system", "system");
+}
+
+/// <summary>A revision as listed in the history.</summary>
+public sealed record RevisionInfo(
+    long Id,
+    DateTimeOffset CreatedAt,
+    string Author,
+    string Comment,
+    RevisionStatus Status,
+    DateTimeOffset? ConfirmDeadline,
+    long? PreviousRevisionId,
+    long? RollbackOf,
+    string? Error)
+{
+    internal static RevisionInfo From(RevisionEntity r) =>
+        new(r.Id, r.CreatedAt, r.Author, r.Comment, r.Status, r.ConfirmDeadline, r.PreviousRevisionId, r.RollbackOf, r.Error);
+}
+
+/// <summary>A revision with the configuration it holds.</summary>
+public sealed record RevisionDetail(RevisionInfo Revision, ApplianceConfig Config);
+
+/// <summary>An audit trail entry.</summary>
+public sealed record AuditEntry(long Id, DateTimeOffset Time, string Actor, string Source, string Action, string Target, string Details)
+{
+    internal static AuditEntry From(AuditEntryEntity a) => new(a.Id, a.Time, a.Actor, a.Source, a.Action, a.Target, a.Details);
+}
+
+/// <summary>Where the pending configuration stands against what runs.</summary>
+public sealed record PendingStatus(bool HasChanges, long RunningRevisionId, RevisionInfo? AwaitingConfirmation);

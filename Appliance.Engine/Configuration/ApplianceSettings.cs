@@ -1,0 +1,35 @@
+namespace Appliance.Engine.Configuration;
+
+/// <summary>Appliance-wide settings: role, LAN side and bonding hub.</summary>
+public sealed record ApplianceSettings
+{
+    public ApplianceRole Role { get; init; } = ApplianceRole.Edge;
+    public LanSettings Lan { get; init; } = new();
+    /// <summary>Edge role: the aggregation hub bonded sessions are relayed to.</summary>
+    public HubPeerSettings Hub { get; init; } = new();
+    /// <summary>Hub role: where the hub accepts MPTCP connections from edges.</summary>
+    public HubListenSettings Listen { get; init; } = new();
+}
+
+/// <summary>LAN interfaces and the appliance's own addresses on them (CIDR notation).</summary>
+public sealed record LanSettings
+{
+    public IReadOnlyList<string> Interfaces { get; init; } = [];
+    public IReadOnlyList<string> Addresses { get; init; } = [];
+}
+
+/// <summary>How an edge reaches its hub. <see cref="Key"/> is a secret shared with the hub.</summary>
+public sealed record HubPeerSettings
+{
+    public string? Address { get; init; }
+    public int Port { get; init; } = 7443;
+    public string? EdgeId { get; init; }
+    public string? Key { get; init; }
+}
+
+/// <summary>Where a hub listens for edges.</summary>
+public sealed record HubListenSettings
+{
+    public string Address { get; init; } = "0.0.0.0";
+    public int Port { get; init; } = 7443;
+}

@@ -1,0 +1,30 @@
+namespace Appliance.Engine.Configuration.Validation;
+
+/// <summary>Runs every validator and collects all errors, not just the first.</summary>
+public sealed class ConfigValidator(IEnumerable<IConfigValidator> validators)
+{
+    private readonly IConfigValidator[] _validators = validators.ToArray();
+
+    /// <summary>The validators the appliance ships with.</summary>
+    public static ConfigValidator Default { get; } =
+        new([new WanValidator(), new RuleValidator(), new SettingsValidator(), new ApplyReadinessValidator()]);
+
+    public ValidationErrors Validate(ApplianceConfig config, ValidationPurpose purpose)
+    {
+        var errors = new ValidationErrors();
+        if (config.Version != ApplianceConfig.CurrentVersion)
+        {
+            errors.Add("version", $"format version {config.Version} is not supported (expected {ApplianceConfig.CurrentVersion})");
+        }
+        if (config.Wans is null || config.Rules is null)
+        {
+            errors.Add(config.Wans is null ? "wans" : "rules", "is required");
+            return errors;
+        }
+        foreach (var validator in _validators)
+        {
+            validator.Validate(config, purpose, errors);
+        }
+        return errors;
+    }
+}
