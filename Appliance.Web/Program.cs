@@ -1,6 +1,11 @@
+using Appliance.Web.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddApplianceServices();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.UseAppliance();
 app.Run();
+
+/// <summary>Entry point; public so integration tests can host the app.</summary>
+public partial class Program;

@@ -99,6 +99,19 @@ public sealed partial class ConfigStore(
 
     private async Task WriteAsync(Func<ApplianceDbContext, Task> change, CancellationToken ct)
     {
+        await WriteCoreAsync(change, ct);
+    }
+
+    private async Task<T> WriteAsync<T>(Func<ApplianceDbContext, Task<T>> change, CancellationToken ct)
+    {
+        T result = default!;
+        // Named core method: a lambda returning the assignment would bind back to this generic overload.
+        await WriteCoreAsync(async db => { result = await change(db); }, ct);
+        return result;
+    }
+
+    private async Task WriteCoreAsync(Func<ApplianceDbContext, Task> change, CancellationToken ct)
+    {
         await _writeLock.WaitAsync(ct);
         try
         {
@@ -119,13 +132,6 @@ public sealed partial class ConfigStore(
         {
             _writeLock.Release();
         }
-    }
-
-    private async Task<T> WriteAsync<T>(Func<ApplianceDbContext, Task<T>> change, CancellationToken ct)
-    {
-        T result = default!;
-        await WriteAsync(async db => result = await change(db), ct);
-        return result;
     }
 
     /// <summary>Validates an edited pending configuration; errors of the edited item lose their prefix, others keep their path.</summary>

@@ -17,8 +17,17 @@ public static class ConfigJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // Numbers are numbers: "weight": "3" is a client bug worth reporting, not guessing at.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
     }
+
+    /// <summary>The JSON spelling of an enum value, e.g. <c>source-destination</c>.</summary>
+    public static string EnumValue<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    /// <summary>The JSON spellings of every value of an enum type, e.g. for error messages.</summary>
+    public static IReadOnlyList<string> EnumValues(Type enumType) =>
+        Enum.GetNames(enumType).Select(JsonNamingPolicy.KebabCaseLower.ConvertName).ToList();
 
     public static string Serialize(ApplianceConfig config, bool indented = false) =>
         JsonSerializer.Serialize(config, indented ? Indented : Options);

@@ -1,0 +1,17 @@
+namespace Appliance.Web.Api;
+
+/// <summary>Maps every REST endpoint under /api/v1.</summary>
+internal static class ApplianceApi
+{
+    public static IEndpointRouteBuilder MapApplianceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1")
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        api.MapWansApi();
+        api.MapRulesApi();
+        api.MapSettingsApi();
+        api.MapConfigApi();
+        api.MapStatusApi();
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/v1/config: apply, commit-confirm, rollback, revision history, export and import.</summary>
+internal static class ConfigApi
+{
+    /// <summary>Body of apply and rollback.</summary>
+    /// <param name="Comment">Why the change is made; shown in the history.</param>
+    /// <param name="ConfirmSeconds">When &gt; 0 the change reverts by itself unless confirmed within this many seconds.</param>
+    public sealed record ApplyRequest(string? Comment, int ConfirmSeconds = 0);
+
+    public static void MapConfigApi(this RouteGroupBuilder api)
+    {
+        var config = api.MapGroup("/config").WithTags("Configuration");
+
+        config.MapGet("/revisions", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListRevisionsAsync(ct)))
+            .WithName("ListRevisions").WithSummary("Revision history, newest first");
+
+        config.MapGet("/revisions/{id:long}", async (long id, IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetRevisionAsync(id, ct)))
+            .WithName("GetRevision").WithSummary("One revision with the configuration it holds")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        config.MapGet("/pending", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingStatusAsync(ct)))
+            .WithName("GetPendingStatus").WithSummary("Whether the pending configuration differs from the running revision");
+
+        config.MapPost("/apply", async (ApplyRequest? request, HttpContext http, IConfigStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ApplyAsync(request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
+            .WithName("Apply").WithSummary("Apply the pending configuration as a new revision")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+
+        config.MapPost("/confirm", async (HttpContext http, IConfigStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ConfirmAsync(http.ChangeContext(), ct)))
+            .WithName("Confirm").WithSummary("Keep the revision that is waiting for confirmation")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        config.MapPost("/rollback/{id:long}", async (long id, ApplyRequest? request, HttpContext http, IConfigStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.RollbackAsync(id, request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
+            .WithName("Rollback").WithSummary("Run an earlier revision again, as a new revision")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        config.MapGet("/export", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingAsync(ct)))
+            .WithName("Export").WithSummary("The whole pending configuration as one JSON document");
+
+        config.MapPost("/import", async (ApplianceConfig document, HttpContext http, IConfigStore store, CancellationToken ct) =>
+            {
+                await store.ImportAsync(document, http.ChangeContext(), ct);
+                return TypedResults.Ok(await store.GetPendingAsync(ct));
+            })
+            .WithName("Import").WithSummary("Replace the pending configuration; an invalid document changes nothing")
+            .ProducesValidationProblem();
+    }
+}

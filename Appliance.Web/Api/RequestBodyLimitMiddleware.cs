@@ -1,0 +1,30 @@
+using Appliance.Web.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Web.Api;
+
+/// <summary>Refuses oversized API bodies up front with 413 problem details, whatever server hosts the app.</summary>
+/// <remarks>Kestrel also enforces the limit while reading a chunked body; this answers before reading anything.</remarks>
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApplianceOptions> options, IProblemDetailsService problems)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxJsonBodyBytes;
+        if (context.Request.Path.StartsWithSegments("/api") && context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = 413, Title = "Request body too large", Detail = $"The body is {context.Request.ContentLength} bytes; the limit is {limit}." },
+            });
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,41 @@
+using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/v1/settings: role, LAN and hub settings. The hub key is write-only.</summary>
+internal static class SettingsApi
+{
+    /// <summary>Shown instead of a stored secret; sending it back keeps the stored value.</summary>
+    public const string SecretMask = "********";
+
+    public static void MapSettingsApi(this RouteGroupBuilder api)
+    {
+        var settings = api.MapGroup("/settings").WithTags("Settings");
+
+        settings.MapGet("/", async (HttpContext http, IConfigStore store, CancellationToken ct) =>
+            {
+                var current = await store.GetSettingsAsync(ct);
+                http.SetETag(current.Version);
+                return TypedResults.Ok(Mask(current.Value));
+            })
+            .WithName("GetSettings").WithSummary("Get the pending settings (the hub key is masked)");
+
+        settings.MapPut("/", async (ApplianceSettings body, HttpContext http, IConfigStore store, CancellationToken ct) =>
+            {
+                var current = await store.GetSettingsAsync(ct);
+                if (body.Hub?.Key == SecretMask)
+                {
+                    body = body with { Hub = body.Hub with { Key = current.Value.Hub.Key } };
+                }
+                var updated = await store.UpdateSettingsAsync(body, http.IfMatchVersion(), http.ChangeContext(), ct);
+                http.SetETag(updated.Version);
+                return TypedResults.Ok(Mask(updated.Value));
+            })
+            .WithName("UpdateSettings").WithSummary("Replace the settings; send the masked key back to keep it")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static ApplianceSettings Mask(ApplianceSettings s) =>
+        s.Hub.Key is null ? s : s with { Hub = s.Hub with { Key = SecretMask } };
+}

@@ -1,0 +1,17 @@
+using Appliance.Data.Store;
+using Appliance.Engine.Status;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/v1/status and /api/v1/audit: what the appliance is doing and what was done to it.</summary>
+internal static class StatusApi
+{
+    public static void MapStatusApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/status", (IEngineStatusSource engine) => TypedResults.Ok(engine.Current))
+            .WithTags("Status").WithName("GetStatus").WithSummary("Engine and per-WAN state; says so when the engine is not running");
+
+        api.MapGet("/audit", async (int? limit, IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAuditAsync(limit ?? 200, ct)))
+            .WithTags("Status").WithName("ListAudit").WithSummary("Audit trail, newest first (?limit=, default 200)");
+    }
+}

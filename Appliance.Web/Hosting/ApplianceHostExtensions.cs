@@ -1,0 +1,56 @@
+using Appliance.Data;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Status;
+using Appliance.Web.Api;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scalar.AspNetCore;
+
+namespace Appliance.Web.Hosting;
+
+/// <summary>Registration and pipeline of the appliance host, kept out of Program.cs.</summary>
+public static class ApplianceHostExtensions
+{
+    public static WebApplicationBuilder AddApplianceServices(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
+        builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
+        builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
+
+        builder.Services.Configure<JsonOptions>(o => ConfigJson.Configure(o.SerializerOptions));
+        // Bad JSON must surface as an exception so the handler can turn it into problem details with the reason.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Multi-WAN appliance API";
+            document.Info.Description = "Configure WANs, rules and settings, apply revisions, and read live status.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddHealthChecks();
+        builder.Services.TryAddSingleton<IEngineStatusSource, EngineNotStarted>();
+        return builder;
+    }
+
+    public static WebApplication UseAppliance(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Multi-WAN appliance API"));
+        app.MapHealthChecks("/healthz");
+        app.MapApplianceApi();
+        return app;
+    }
+
+    /// <summary>Until the engine runs in this process, status says so instead of inventing numbers.</summary>
+    private sealed class EngineNotStarted : IEngineStatusSource
+    {
+        public EngineStatus Current { get; } = EngineStatus.NotRunning("engine not running");
+    }
+}
