@@ -21,6 +21,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(ConfigValidator.Default);
         services.TryAddSingleton<ConfigStore>();
         services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
+        services.TryAddSingleton<Engine.Configuration.IRunningConfigSource>(sp => sp.GetRequiredService<ConfigStore>());
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -6,13 +6,8 @@ namespace Appliance.Data.Store;
 /// The configuration: a pending copy that edits change, numbered revisions that apply turns it into,
 /// and the running snapshot the engine follows. Mutations are serialised; every one is audited.
 /// </summary>
-public interface IConfigStore
+public interface IConfigStore : IRunningConfigSource
 {
-    /// <summary>The configuration the engine should run now.</summary>
-    ConfigSnapshot Current { get; }
-
-    /// <summary>Called after every change of <see cref="Current"/>; dispose to stop.</summary>
-    IDisposable Subscribe(Action<ConfigSnapshot> onChanged);
 
     Task<IReadOnlyList<Versioned<WanLink>>> ListWansAsync(CancellationToken ct = default);
     Task<Versioned<WanLink>> GetWanAsync(string name, CancellationToken ct = default);
@@ -44,8 +39,6 @@ public interface IConfigStore
     Task<RevisionInfo> ConfirmAsync(ChangeContext who, CancellationToken ct = default);
     /// <summary>Restores an earlier revision as a new revision (pending configuration included).</summary>
     Task<RevisionInfo> RollbackAsync(long revisionId, string? comment, int confirmSeconds, ChangeContext who, CancellationToken ct = default);
-    /// <summary>The engine could not apply a revision: it is marked failed and the previous good one runs again.</summary>
-    Task MarkFailedAsync(long revisionId, string error, CancellationToken ct = default);
 
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 200, CancellationToken ct = default);
     /// <summary>Records an action that is not a configuration change (login, firmware, …).</summary>

@@ -4,22 +4,27 @@ namespace Appliance.Engine.Status;
 /// <param name="Running">False until the engine has started and applied a revision.</param>
 /// <param name="Message">Human explanation, e.g. why the last apply failed.</param>
 /// <param name="RevisionId">The revision whose state is in the kernel (0 for none).</param>
-public sealed record EngineStatus(bool Running, string Message, long RevisionId, DateTimeOffset? LastApplied, IReadOnlyList<WanStatus> Wans)
+/// <param name="Warnings">What the admin should know about the running plan (e.g. a pinned WAN that is down).</param>
+public sealed record EngineStatus(bool Running, string Message, long RevisionId, DateTimeOffset? LastApplied, IReadOnlyList<WanStatus> Wans, IReadOnlyList<string> Warnings)
 {
-    public static EngineStatus NotRunning(string message) => new(false, message, 0, null, []);
+    public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 
-/// <summary>One WAN's live state.</summary>
+/// <summary>One WAN's live state; a figure the engine does not measure (yet) is null, never invented.</summary>
+/// <param name="Usable">Whether the WAN takes new sessions now.</param>
+/// <param name="NewSessions">Sessions assigned to this WAN since the ruleset was first loaded.</param>
 public sealed record WanStatus(
     string Name,
+    string Interface,
     string State,
+    bool Usable,
     string Reason,
     double? RttMs,
     double? JitterMs,
     double? LossPercent,
-    long RxBitsPerSecond,
-    long TxBitsPerSecond,
-    long Sessions);
+    long? RxBitsPerSecond,
+    long? TxBitsPerSecond,
+    long? NewSessions);
 
 /// <summary>Source of the engine's live status.</summary>
 public interface IEngineStatusSource

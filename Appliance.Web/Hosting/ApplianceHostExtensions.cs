@@ -1,9 +1,8 @@
 using Appliance.Data;
 using Appliance.Engine.Configuration;
-using Appliance.Engine.Status;
+using Appliance.Engine;
 using Appliance.Web.Api;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 namespace Appliance.Web.Hosting;
@@ -16,6 +15,8 @@ public static class ApplianceHostExtensions
         var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
         builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
+        // After the data services: the engine's hosted services start once the database is migrated.
+        builder.Services.AddApplianceEngine(builder.Configuration);
 
         builder.Services.Configure<JsonOptions>(o => ConfigJson.Configure(o.SerializerOptions));
         // Bad JSON must surface as an exception so the handler can turn it into problem details with the reason.
@@ -31,7 +32,6 @@ public static class ApplianceHostExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();
-        builder.Services.TryAddSingleton<IEngineStatusSource, EngineNotStarted>();
         return builder;
     }
 
@@ -46,11 +46,5 @@ public static class ApplianceHostExtensions
         app.MapHealthChecks("/healthz");
         app.MapApplianceApi();
         return app;
-    }
-
-    /// <summary>Until the engine runs in this process, status says so instead of inventing numbers.</summary>
-    private sealed class EngineNotStarted : IEngineStatusSource
-    {
-        public EngineStatus Current { get; } = EngineStatus.NotRunning("engine not running");
     }
 }

@@ -1,0 +1,15 @@
+namespace Appliance.Engine;
+
+/// <summary>Engine settings (section <c>Appliance:Engine</c>).</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Appliance:Engine";
+
+    /// <summary>When false the engine never touches the kernel (API-only hosts, tests of the API).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Run kernel commands inside this network namespace (the lab); null for the process's own.</summary>
+    public string? NetworkNamespace { get; set; }
+
+    public int LinkPollMilliseconds { get; set; } = 1000;
+}

@@ -1,0 +1,50 @@
+using Appliance.Engine.Health;
+using Appliance.Engine.Kernel;
+using Appliance.Engine.Status;
+using Appliance.Engine.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Engine;
+
+/// <summary>Registers the engine: link health, planner-driven reconciler and kernel applier.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    /// <remarks>Needs an <see cref="Configuration.IRunningConfigSource"/> registered (the config store).</remarks>
+    public static IServiceCollection AddApplianceEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EngineStatusTracker>();
+        services.TryAddSingleton<IEngineStatusSource>(sp => sp.GetRequiredService<EngineStatusTracker>());
+        var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        if (!options.Enabled)
+        {
+            services.AddHostedService(sp => new DisabledEngine(sp.GetRequiredService<EngineStatusTracker>()));
+            return services;
+        }
+        services.TryAddSingleton<ICommandRunner>(sp => new ProcessCommandRunner(sp.GetRequiredService<IOptions<EngineOptions>>().Value.NetworkNamespace));
+        services.TryAddSingleton<LinkObserver>();
+        services.TryAddSingleton<KernelApplier>();
+        services.TryAddSingleton<CarrierHealthMonitor>();
+        services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<CarrierHealthMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<CarrierHealthMonitor>());
+        services.TryAddSingleton<EngineReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineReconciler>());
+        services.AddHostedService<CounterSampler>();
+        return services;
+    }
+
+    private sealed class DisabledEngine(EngineStatusTracker status) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            status.NotRunning("engine not running: disabled by configuration (Appliance:Engine:Enabled=false)");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+using Appliance.Engine.Planning;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Engine.Kernel;
+
+/// <summary>A desired state could not be applied; the last good state was put back.</summary>
+public sealed class KernelApplyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Makes the kernel match a <see cref="DesiredState"/>: nftables checked with <c>nft -c</c> then loaded with one
+/// <c>nft -f</c>; routes, ip rules and sysctls reconciled by difference, touching only the appliance's own
+/// tables and rule priorities. Applying the same state twice issues no changing command.
+/// </summary>
+public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DesiredState? _lastGood;
+    private string? _loadedRuleset;
+
+    /// <summary>The state most recently applied in full.</summary>
+    public DesiredState? LastGood => _lastGood;
+
+    public async Task ApplyAsync(DesiredState desired, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await CheckRulesetAsync(desired.Ruleset, ct);
+            try
+            {
+                await ApplyUncheckedAsync(desired, ct);
+            }
+            catch (Exception ex) when (ex is KernelCommandException or JsonException)
+            {
+                await RestoreLastGoodAsync(ct);
+                throw new KernelApplyException($"applying revision {desired.RevisionId} failed, the previous state was restored: {ex.Message}", ex);
+            }
+            _lastGood = desired;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Asks nft to parse and check the ruleset against the running kernel without changing anything.</summary>
+    private async Task CheckRulesetAsync(string ruleset, CancellationToken ct)
+    {
+        var check = await runner.RunAsync("nft", ["-c", "-f", "-"], ruleset, ct);
+        if (!check.Succeeded)
+        {
+            throw new KernelApplyException($"nft rejected the ruleset; nothing was changed: {check.Stderr.Trim()}");
+        }
+    }
+
+    private async Task ApplyUncheckedAsync(DesiredState desired, CancellationToken ct)
+    {
+        foreach (var sysctl in desired.Sysctls)
+        {
+            await ApplySysctlAsync(sysctl, ct);
+        }
+        // The table is replaced whole; skipping an identical reload keeps "apply twice changes nothing" literally true.
+        if (desired.Ruleset != _loadedRuleset || !await TableExistsAsync(ct))
+        {
+            await runner.RunCheckedAsync("nft", ["-f", "-"], desired.Ruleset, ct);
+            _loadedRuleset = desired.Ruleset;
+        }
+        await ReconcileRoutesAsync(desired.Routes, ct);
+        await ReconcileRulesAsync(desired.IpRules, ct);
+    }
+
+    private async Task RestoreLastGoodAsync(CancellationToken ct)
+    {
+        if (_lastGood is null)
+        {
+            return;
+        }
+        try
+        {
+            await ApplyUncheckedAsync(_lastGood, ct);
+        }
+        catch (Exception ex) when (ex is KernelCommandException or JsonException)
+        {
+            LogRestoreFailed(logger, ex);
+        }
+    }
+
+    private async Task<bool> TableExistsAsync(CancellationToken ct) =>
+        (await runner.RunAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct)).Succeeded;
+
+    private async Task ApplySysctlAsync(SysctlSpec sysctl, CancellationToken ct)
+    {
+        var current = await runner.RunAsync("sysctl", ["-n", sysctl.Key], null, ct);
+        if (current.Succeeded && current.Stdout.Trim() == sysctl.Value)
+        {
+            return;
+        }
+        await runner.RunCheckedAsync("sysctl", ["-q", "-w", $"{sysctl.Key}={sysctl.Value}"], null, ct);
+    }
+
+    private async Task ReconcileRoutesAsync(IReadOnlyList<RouteSpec> desired, CancellationToken ct)
+    {
+        var existing = await ReadRoutesAsync(ct);
+        foreach (var route in desired.Where(r => !existing.Contains(r)))
+        {
+            List<string> args = ["route", "replace", route.Destination];
+            if (route.Via is not null)
+            {
+                args.AddRange(["via", route.Via]);
+            }
+            args.AddRange(["dev", route.Device, "table", Invariant(route.Table)]);
+            if (route.Via is not null)
+            {
+                // onlink: the gateway is reached on this device even though the WAN table holds no subnet route.
+                args.Add("onlink");
+            }
+            await runner.RunCheckedAsync("ip", args, null, ct);
+        }
+        var keep = desired.ToHashSet();
+        foreach (var route in existing.Where(r => !keep.Contains(r)))
+        {
+            await runner.RunCheckedAsync("ip", ["route", "del", route.Destination, "table", Invariant(route.Table)], null, ct);
+        }
+    }
+
+    private async Task ReconcileRulesAsync(IReadOnlyList<IpRuleSpec> desired, CancellationToken ct)
+    {
+        var existing = await ReadRulesAsync(ct);
+        var keep = desired.ToHashSet();
+        foreach (var rule in existing.Where(r => !keep.Contains(r)))
+        {
+            await runner.RunCheckedAsync("ip", ["rule", "del", .. RuleArgs(rule)], null, ct);
+        }
+        foreach (var rule in desired.Where(r => !existing.Contains(r)))
+        {
+            await runner.RunCheckedAsync("ip", ["rule", "add", .. RuleArgs(rule)], null, ct);
+        }
+    }
+
+    private static string[] RuleArgs(IpRuleSpec rule) =>
+        ["priority", Invariant(rule.Priority), "fwmark", $"0x{rule.Mark:x}/0x{rule.Mask:x}", "lookup", Invariant(rule.Table)];
+
+    /// <summary>IPv4 routes in the appliance's tables as the kernel holds them.</summary>
+    public async Task<IReadOnlyList<RouteSpec>> ReadRoutesAsync(CancellationToken ct = default)
+    {
+        var json = await runner.RunCheckedAsync("ip", ["-j", "-4", "route", "show", "table", "all"], null, ct);
+        var routes = new List<RouteSpec>();
+        using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        foreach (var route in doc.RootElement.EnumerateArray())
+        {
+            if (!route.TryGetProperty("table", out var tableValue) ||
+                !int.TryParse(tableValue.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var table) ||
+                !KernelIds.IsApplianceTable(table) ||
+                (route.TryGetProperty("type", out var type) && type.GetString() is not ("unicast" or null)))
+            {
+                continue;
+            }
+            routes.Add(new RouteSpec(
+                table,
+                route.GetProperty("dst").GetString() ?? "default",
+                route.TryGetProperty("gateway", out var gateway) ? gateway.GetString() : null,
+                route.TryGetProperty("dev", out var dev) ? dev.GetString() ?? "" : ""));
+        }
+        return routes;
+    }
+
+    /// <summary>ip rules in the appliance's priority range as the kernel holds them.</summary>
+    public async Task<IReadOnlyList<IpRuleSpec>> ReadRulesAsync(CancellationToken ct = default)
+    {
+        var json = await runner.RunCheckedAsync("ip", ["-j", "-4", "rule", "show"], null, ct);
+        var rules = new List<IpRuleSpec>();
+        using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        foreach (var rule in doc.RootElement.EnumerateArray())
+        {
+            var priority = rule.GetProperty("priority").GetInt32();
+            if (priority is < KernelIds.FirstRulePriority or > KernelIds.LastRulePriority)
+            {
+                continue;
+            }
+            rules.Add(new IpRuleSpec(
+                priority,
+                ParseHex(rule, "fwmark"),
+                ParseHex(rule, "fwmask", uint.MaxValue),
+                int.Parse(rule.GetProperty("table").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture)));
+        }
+        return rules;
+    }
+
+    private static uint ParseHex(JsonElement element, string property, uint fallback = 0) =>
+        element.TryGetProperty(property, out var value) && value.GetString() is { } text
+            ? uint.Parse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+            : fallback;
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Restoring the last good kernel state failed")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception);
+}

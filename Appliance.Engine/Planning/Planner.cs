@@ -1,0 +1,60 @@
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Health;
+
+namespace Appliance.Engine.Planning;
+
+/// <summary>Pure: (configuration, link health) → the kernel state that should exist. No I/O.</summary>
+public static class Planner
+{
+    public static DesiredState Plan(ConfigSnapshot snapshot, IReadOnlyDictionary<string, LinkHealth> health)
+    {
+        var config = snapshot.Config;
+        var warnings = new List<string>();
+        var slots = WanSlots.Assign(config.Wans.Select(w => w.Name));
+        var wans = config.Settings.Role == ApplianceRole.Edge
+            // Sorted by name so the rendered text depends on what is configured, not on list order.
+            ? config.Wans.Where(w => w.Enabled).OrderBy(w => w.Name, StringComparer.Ordinal).Select(w => PlanWan(w, slots[w.Name], health)).ToList()
+            : [];
+        foreach (var wan in wans.Where(w => !w.Plan.Usable))
+        {
+            warnings.Add($"WAN '{wan.Plan.Name}' carries no new sessions: {wan.Plan.Reason}");
+        }
+
+        var active = ActiveSet.Choose(wans);
+        if (wans.Count > 0 && active.Count == 0)
+        {
+            warnings.Add("no WAN is usable: new sessions are refused until one recovers");
+        }
+
+        var routes = wans.Where(w => w.Plan.Usable)
+            .Select(w => new RouteSpec(w.Plan.Table, "default", w.Gateway, w.Plan.Interface))
+            .ToList();
+        var ipRules = wans
+            .Select(w => new IpRuleSpec(KernelIds.MarkRulePriority, w.Plan.Mark, KernelIds.MarkMask, w.Plan.Table))
+            .OrderBy(r => r.Table)
+            .ToList();
+        var sysctls = new List<SysctlSpec>();
+        if (wans.Count > 0)
+        {
+            sysctls.Add(new SysctlSpec("net/ipv4/ip_forward", "1"));
+            // Policy routing makes paths asymmetric; strict reverse-path filtering would drop legitimate replies.
+            sysctls.AddRange(wans.Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
+        }
+
+        var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, warnings);
+        return new DesiredState(snapshot.RevisionId, ruleset, routes, ipRules, sysctls, wans.Select(w => w.Plan).ToList(), warnings);
+    }
+
+    private static PlannedWan PlanWan(WanLink wan, int slot, IReadOnlyDictionary<string, LinkHealth> health)
+    {
+        var link = health.GetValueOrDefault(wan.Name) ?? LinkHealth.Unknown;
+        var gateway = wan.Gateway == WanLink.DhcpGateway ? link.Gateway : wan.Gateway;
+        var usable = link.Usable && gateway is not null;
+        var reason = !link.Usable ? link.Reason : gateway is null ? "no gateway learned from DHCP yet" : link.Reason;
+        var plan = new WanPlan(wan.Name, wan.Interface, slot, KernelIds.MarkOf(slot), KernelIds.TableOf(slot), usable, reason);
+        return new PlannedWan(plan, wan, gateway);
+    }
+}
+
+/// <summary>A WAN as the planner works with it: plan, configuration and resolved gateway.</summary>
+internal sealed record PlannedWan(WanPlan Plan, WanLink Config, string? Gateway);

@@ -1,0 +1,44 @@
+using Appliance.Engine.Health;
+using Appliance.Engine.Planning;
+
+namespace Appliance.Engine.Status;
+
+/// <summary>Keeps the engine's status as the reconciler and the counters report it.</summary>
+public sealed class EngineStatusTracker(TimeProvider time) : IEngineStatusSource
+{
+    private volatile EngineStatus _current = EngineStatus.NotRunning("engine starting");
+    private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
+
+    public EngineStatus Current => _current;
+
+    public void NotRunning(string message) => _current = EngineStatus.NotRunning(message);
+
+    public void Applied(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
+        _current = new EngineStatus(true, "running", state.RevisionId, time.GetUtcNow(), Wans(state, health), state.Warnings);
+
+    public void Failed(long revisionId, string error) =>
+        _current = _current with { Message = $"revision {revisionId} could not be applied: {error}" };
+
+    /// <summary>Latest per-WAN rates and session counts from the kernel counters.</summary>
+    public void UpdateCounters(IReadOnlyDictionary<string, WanCounters> rates)
+    {
+        _rates = rates;
+        var current = _current;
+        _current = current with { Wans = current.Wans.Select(WithCounters).ToList() };
+    }
+
+    private List<WanStatus> Wans(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
+        state.Wans.Select(w =>
+        {
+            var link = health.GetValueOrDefault(w.Name) ?? LinkHealth.Unknown;
+            return WithCounters(new WanStatus(w.Name, w.Interface, link.State.ToString().ToLowerInvariant(), w.Usable, w.Reason, null, null, null, null, null, null));
+        }).ToList();
+
+    private WanStatus WithCounters(WanStatus wan) =>
+        _rates.TryGetValue(wan.Name, out var c)
+            ? wan with { RxBitsPerSecond = c.RxBitsPerSecond, TxBitsPerSecond = c.TxBitsPerSecond, NewSessions = c.NewSessions }
+            : wan;
+}
+
+/// <summary>Rates and totals derived from one WAN's nftables counters.</summary>
+public sealed record WanCounters(long RxBitsPerSecond, long TxBitsPerSecond, long NewSessions);

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Appliance.Engine.Kernel;
+
+namespace Appliance.Engine.Tests.Kernel;
+
+/// <summary>An in-memory kernel behind the command seam: nft table, routes, rules and sysctls, dumped as text.</summary>
+internal sealed class FakeKernel : ICommandRunner
+{
+    private readonly SortedDictionary<(int Table, string Dst), (string? Via, string Dev)> _routes = new();
+    private readonly SortedSet<(int Priority, string Mark, int Table)> _rules = new();
+    private readonly SortedDictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+
+    public FakeKernel()
+    {
+        // State that belongs to others and must survive every apply.
+        _routes[(254, "default")] = ("198.51.100.254", "eth0");
+        _rules.Add((0, "", 255));
+        _rules.Add((32766, "", 254));
+    }
+
+    public string? Ruleset { get; private set; }
+    public List<string> Mutations { get; } = [];
+    public Func<string, IReadOnlyList<string>, string?, bool> FailWhen { get; set; } = (_, _, _) => false;
+
+    /// <summary>The state as text; sysctls only on request, because they are set but never reverted (their old value is unknown).</summary>
+    public string Dump(bool withSysctls = true) =>
+        $"nft:\n{Ruleset}\nroutes:\n{string.Join('\n', _routes.Select(r => $"{r.Key.Table} {r.Key.Dst} {r.Value.Via} {r.Value.Dev}"))}\n" +
+        $"rules:\n{string.Join('\n', _rules.Select(r => $"{r.Priority} {r.Mark} {r.Table}"))}\n" +
+        (withSysctls ? $"sysctls:\n{string.Join('\n', _sysctls.Select(s => $"{s.Key}={s.Value}"))}\n" : "");
+
+    public string? Sysctl(string key) => _sysctls.GetValueOrDefault(key);
+
+    public Task<CommandResult> RunAsync(string program, IReadOnlyList<string> a, string? stdin = null, CancellationToken ct = default)
+    {
+        var line = $"{program} {string.Join(' ', a)}";
+        if (FailWhen(program, a, stdin))
+        {
+            return Task.FromResult(new CommandResult(1, "", $"injected failure: {line}"));
+        }
+        return Task.FromResult(program switch
+        {
+            "nft" => Nft(a, stdin, line),
+            "sysctl" => Sysctl(a, line),
+            "ip" => Ip(a, line),
+            _ => new CommandResult(127, "", $"unknown program {program}"),
+        });
+    }
+
+    private CommandResult Nft(IReadOnlyList<string> a, string? stdin, string line)
+    {
+        switch (a)
+        {
+            case ["-c", "-f", "-"]:
+                return Ok();
+            case ["-f", "-"]:
+                Ruleset = stdin;
+                Mutations.Add(line);
+                return Ok();
+            case ["list", "table", ..]:
+                return Ruleset is null ? new CommandResult(1, "", "No such file or directory") : Ok(Ruleset);
+            case ["list", "tables"]:
+                return Ok();
+            default:
+                return new CommandResult(1, "", "unsupported nft call");
+        }
+    }
+
+    private CommandResult Sysctl(IReadOnlyList<string> a, string line)
+    {
+        if (a is ["-n", var key])
+        {
+            return _sysctls.TryGetValue(key, out var value) ? Ok(value + "\n") : new CommandResult(255, "", "unknown key");
+        }
+        if (a is ["-q", "-w", var assignment])
+        {
+            var eq = assignment.IndexOf('=', StringComparison.Ordinal);
+            _sysctls[assignment[..eq]] = assignment[(eq + 1)..];
+            Mutations.Add(line);
+            return Ok();
+        }
+        return new CommandResult(1, "", "unsupported sysctl call");
+    }
+
+    private CommandResult Ip(IReadOnlyList<string> a, string line)
+    {
+        switch (a)
+        {
+            case ["-j", "-4", "route", "show", "table", "all"]:
+                return Ok(JsonSerializer.Serialize(_routes.Select(r => new Dictionary<string, string?>
+                {
+                    ["dst"] = r.Key.Dst, ["gateway"] = r.Value.Via, ["dev"] = r.Value.Dev, ["table"] = r.Key.Table == 254 ? "main" : r.Key.Table.ToString(),
+                })));
+            case ["-j", "-4", "rule", "show"]:
+                return Ok(JsonSerializer.Serialize(_rules.Select(r => r.Mark.Length == 0
+                    ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["table"] = r.Table == 255 ? "local" : "main" }
+                    : new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["fwmark"] = r.Mark.Split('/')[0], ["fwmask"] = r.Mark.Split('/')[1], ["table"] = r.Table.ToString() })));
+            case ["route", "replace", var dst, "via", var via, "dev", var dev, "table", var table, "onlink"]:
+                _routes[(int.Parse(table), dst)] = (via, dev);
+                Mutations.Add(line);
+                return Ok();
+            case ["route", "del", var dst, "table", var table]:
+                Mutations.Add(line);
+                return _routes.Remove((int.Parse(table), dst)) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such process");
+            case ["rule", "add", "priority", var p, "fwmark", var mark, "lookup", var table]:
+                _rules.Add((int.Parse(p), mark, int.Parse(table)));
+                Mutations.Add(line);
+                return Ok();
+            case ["rule", "del", "priority", var p, "fwmark", var mark, "lookup", var table]:
+                Mutations.Add(line);
+                return _rules.Remove((int.Parse(p), mark, int.Parse(table))) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
+            default:
+                return new CommandResult(1, "", $"unsupported ip call: {line}");
+        }
+    }
+
+    private static CommandResult Ok(string stdout = "") => new(0, stdout, "");
+}

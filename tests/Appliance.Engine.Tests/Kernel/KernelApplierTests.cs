@@ -1,0 +1,105 @@
+using Appliance.Engine.Kernel;
+using Appliance.Engine.Planning;
+using Appliance.Engine.Tests.Planning;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Engine.Tests.Kernel;
+
+public class KernelApplierTests
+{
+    private static readonly List<DesiredState> States = PlanCases.All().Select(c => Planner.Plan(c.Snapshot, c.Health)).ToList();
+
+    [Fact]
+    public async Task Applying_the_same_state_twice_changes_nothing()
+    {
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        var state = States[2];
+        await applier.ApplyAsync(state, TestContext.Current.CancellationToken);
+        Assert.NotEmpty(kernel.Mutations);
+        var dump = kernel.Dump();
+        kernel.Mutations.Clear();
+
+        await applier.ApplyAsync(state, TestContext.Current.CancellationToken);
+
+        Assert.Empty(kernel.Mutations);
+        Assert.Equal(dump, kernel.Dump());
+    }
+
+    [Fact]
+    public async Task States_replayed_in_random_order_always_leave_exactly_that_state()
+    {
+        var expected = new Dictionary<int, string>();
+        for (var i = 0; i < States.Count; i++)
+        {
+            var fresh = new FakeKernel();
+            await new KernelApplier(fresh, NullLogger<KernelApplier>.Instance).ApplyAsync(States[i], TestContext.Current.CancellationToken);
+            expected[i] = fresh.Dump(withSysctls: false);
+        }
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        var random = new Random(1234);
+        for (var step = 0; step < 60; step++)
+        {
+            var i = random.Next(States.Count);
+            await applier.ApplyAsync(States[i], TestContext.Current.CancellationToken);
+            Assert.Equal(expected[i], kernel.Dump(withSysctls: false));
+            Assert.All(States[i].Sysctls, s => Assert.Equal(s.Value, kernel.Sysctl(s.Key)));
+        }
+    }
+
+    [Fact]
+    public async Task Routes_and_rules_of_others_are_never_touched()
+    {
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        await applier.ApplyAsync(States[1], TestContext.Current.CancellationToken);
+        await applier.ApplyAsync(States.Last(), TestContext.Current.CancellationToken);
+        var dump = kernel.Dump();
+        Assert.Contains("254 default 198.51.100.254 eth0", dump, StringComparison.Ordinal);
+        Assert.Contains("32766  254", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("10100", dump, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ruleset_nft_rejects_changes_nothing_and_reports_why()
+    {
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        await applier.ApplyAsync(States[0], TestContext.Current.CancellationToken);
+        var before = kernel.Dump();
+        kernel.Mutations.Clear();
+        kernel.FailWhen = (program, args, _) => program == "nft" && args[0] == "-c";
+
+        var error = await Assert.ThrowsAsync<KernelApplyException>(() => applier.ApplyAsync(States[1], TestContext.Current.CancellationToken));
+
+        Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+        Assert.Empty(kernel.Mutations);
+        Assert.Equal(before, kernel.Dump());
+        Assert.Same(States[0], applier.LastGood);
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_ruleset_loaded_restores_the_last_good_state()
+    {
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        await applier.ApplyAsync(States[0], TestContext.Current.CancellationToken);
+        var good = kernel.Dump(withSysctls: false);
+        var failOnce = true;
+        kernel.FailWhen = (program, args, _) =>
+        {
+            if (program == "ip" && args is ["rule", "add", ..] && failOnce)
+            {
+                failOnce = false;
+                return true;
+            }
+            return false;
+        };
+
+        await Assert.ThrowsAsync<KernelApplyException>(() => applier.ApplyAsync(States[1], TestContext.Current.CancellationToken));
+
+        Assert.Equal(good, kernel.Dump(withSysctls: false));
+        Assert.Same(States[0], applier.LastGood);
+    }
+}
