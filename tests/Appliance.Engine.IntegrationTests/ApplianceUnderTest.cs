@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appliance.Engine.Configuration;
+using Appliance.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Appliance.Engine.IntegrationTests;
+
+/// <summary>The real appliance host (same services and engine as production), its engine driving the lab's appliance namespace.</summary>
+public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
+{
+    private readonly string _dataDirectory;
+    private readonly string _namespace;
+
+    public ApplianceUnderTest(NetnsLab lab, string? dataDirectory = null)
+    {
+        _namespace = lab.Appliance;
+        _dataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("appliance-it-").FullName;
+        Api = CreateClient();
+    }
+
+    public HttpClient Api { get; }
+    public string DataDirectory => _dataDirectory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Appliance:DataDirectory", _dataDirectory);
+        builder.UseSetting("Appliance:Engine:NetworkNamespace", _namespace);
+        builder.UseSetting("Appliance:Engine:LinkPollMilliseconds", "200");
+    }
+
+    public static WanLink Wan(LabWan wan, int weight = 1, int tier = 1, bool enabled = true) => new()
+    {
+        Name = $"wan{wan.Index}", Interface = wan.Interface, Gateway = wan.Gateway.ToString(), Weight = weight, Tier = tier, Enabled = enabled,
+    };
+
+    public static ApplianceSettings LabSettings => new()
+    {
+        Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] },
+    };
+
+    /// <summary>Posts WANs, rules and settings, applies, and waits until the engine runs that revision with the expected usable WANs.</summary>
+    public async Task<long> ConfigureAsync(IEnumerable<WanLink> wans, IEnumerable<Rule>? rules = null, ApplianceSettings? settings = null, int usable = -1)
+    {
+        var list = wans.ToList();
+        var config = new ApplianceConfig { Wans = list, Rules = (rules ?? []).ToList(), Settings = settings ?? LabSettings };
+        await Ensure(await Api.PostAsJsonAsync("/api/v1/config/import", config, ConfigJson.Options));
+        return await ApplyAsync(usable < 0 ? list.Count(w => w.Enabled) : usable);
+    }
+
+    public async Task<long> ApplyAsync(int usable)
+    {
+        var response = await Ensure(await Api.PostAsJsonAsync("/api/v1/config/apply", new { comment = "test" }, ConfigJson.Options));
+        var revision = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        await WaitForEngineAsync(revision, usable);
+        return revision;
+    }
+
+    /// <summary>Waits (bounded) until the engine reports the revision applied with <paramref name="usable"/> usable WANs.</summary>
+    public async Task<JsonElement> WaitForEngineAsync(long revision, int usable, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(15));
+        JsonElement status = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            status = await Api.GetFromJsonAsync<JsonElement>("/api/v1/status");
+            if (status.GetProperty("running").GetBoolean() && status.GetProperty("revisionId").GetInt64() == revision &&
+                status.GetProperty("wans").EnumerateArray().Count(w => w.GetProperty("usable").GetBoolean()) == usable)
+            {
+                return status;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"engine did not settle on revision {revision} with {usable} usable WANs; last status: {status}");
+    }
+
+    private static async Task<HttpResponseMessage> Ensure(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return response;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Api.Dispose();
+        }
+    }
+
+    /// <summary>Deletes the data directory; separate from Dispose so a restart test can reuse it.</summary>
+    public void DeleteData()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}

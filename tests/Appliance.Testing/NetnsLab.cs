@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using Appliance.Engine.Kernel;
+
+namespace Appliance.Testing;
+
+/// <summary>
+/// Builds <c>lan ─ appliance ─ wan1..N (ISP routers) ─ inet</c> from network namespaces and veth pairs,
+/// and removes all of it on dispose, also after a failure half-way through building it.
+/// </summary>
+/// <remarks>
+/// ISP routers drop packets whose source is not their customer's subnet (BCP 38), so a reply that leaves
+/// through the wrong WAN is lost, as it would be on the real internet. TBF shapes each ISP link both ways.
+/// </remarks>
+public sealed class NetnsLab : IAsyncDisposable
+{
+    private readonly ProcessCommandRunner _host = new();
+    private readonly List<string> _created = [];
+    private readonly Dictionary<string, NetnsThread> _threads = [];
+    private readonly List<Process> _processes = [];
+
+    private NetnsLab(string prefix, IReadOnlyList<LabWan> wans)
+    {
+        Prefix = prefix;
+        Wans = wans;
+    }
+
+    public string Prefix { get; }
+    public IReadOnlyList<LabWan> Wans { get; }
+    public string Lan => Prefix + "lan";
+    public string Appliance => Prefix + "app";
+    public string Inet => Prefix + "inet";
+    public string Isp(int index) => Prefix + "isp" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A short unique prefix, so parallel or crashed runs never collide.</summary>
+    public static string NewPrefix() => "t" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
+
+    public static async Task<NetnsLab> CreateAsync(IReadOnlyList<LabWan> wans, int extraClients = 0, string? prefix = null, CancellationToken ct = default)
+    {
+        if (Environment.UserName != "root")
+        {
+            throw new InvalidOperationException("the network-namespace lab needs root (ip netns, nftables, tc)");
+        }
+        var lab = new NetnsLab(prefix ?? NewPrefix(), wans);
+        try
+        {
+            await lab.BuildAsync(extraClients, ct);
+            return lab;
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a program inside a namespace and returns its output; throws when it fails.</summary>
+    public Task<string> ExecAsync(string ns, string program, params string[] args) =>
+        new ProcessCommandRunner(ns).RunCheckedAsync(program, args);
+
+    /// <summary>Runs a command line given as a list (program first) inside a namespace.</summary>
+    public Task<string> ExecAsync(string ns, IReadOnlyList<string> command) =>
+        new ProcessCommandRunner(ns).RunCheckedAsync(command[0], command.Skip(1).ToList());
+
+    /// <summary>A thread inside <paramref name="ns"/> for creating sockets there.</summary>
+    public NetnsThread Thread(string ns)
+    {
+        lock (_threads)
+        {
+            if (!_threads.TryGetValue(ns, out var thread))
+            {
+                _threads[ns] = thread = new NetnsThread(ns);
+            }
+            return thread;
+        }
+    }
+
+    /// <summary>Starts a long-running program in a namespace; it is ended (by PID) on dispose.</summary>
+    public Process StartProcess(string ns, string program, params string[] args)
+    {
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "netns", "exec", ns, program }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start)!;
+        lock (_processes)
+        {
+            _processes.Add(process);
+        }
+        return process;
+    }
+
+    /// <summary>Makes an ISP drop everything in both directions (the link stays up: only probes can tell).</summary>
+    public Task SetIspSilentAsync(int index, bool silent) =>
+        silent
+            ? ExecAsync(Isp(index), "nft", "add", "rule", "inet", "isp", "forward", "drop")
+            : ReloadIspRulesAsync(Wans.Single(w => w.Index == index));
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_processes)
+        {
+            foreach (var process in _processes)
+            {
+                try
+                {
+                    if (!process.HasExited)
+                    {
+                        process.Kill(entireProcessTree: true);
+                        process.WaitForExit(5000);
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+                process.Dispose();
+            }
+            _processes.Clear();
+        }
+        lock (_threads)
+        {
+            foreach (var thread in _threads.Values)
+            {
+                thread.Dispose();
+            }
+            _threads.Clear();
+        }
+        foreach (var ns in Enumerable.Reverse(_created))
+        {
+            await _host.RunAsync("ip", ["netns", "del", ns]);
+        }
+        _created.Clear();
+    }
+
+    private async Task BuildAsync(int extraClients, CancellationToken ct)
+    {
+        foreach (var ns in new[] { Lan, Appliance, Inet }.Concat(Wans.Select(w => Isp(w.Index))))
+        {
+            await _host.RunCheckedAsync("ip", ["netns", "add", ns], null, ct);
+            _created.Add(ns);
+            await ExecAsync(ns, "ip", "link", "set", "lo", "up");
+        }
+
+        // LAN: one client (plus extra source addresses) behind the appliance.
+        await _host.RunCheckedAsync("ip", ["link", "add", "lan0", "netns", Appliance, "type", "veth", "peer", "name", "eth0", "netns", Lan], null, ct);
+        await ExecAsync(Appliance, "ip", "addr", "add", LabAddresses.ApplianceLan + "/24", "dev", "lan0");
+        await ExecAsync(Appliance, "ip", "link", "set", "lan0", "up");
+        await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.Client + "/24", "dev", "eth0");
+        for (var i = 0; i < extraClients; i++)
+        {
+            await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.ExtraClient(i) + "/24", "dev", "eth0");
+        }
+        await ExecAsync(Lan, "ip", "link", "set", "eth0", "up");
+        await ExecAsync(Lan, "ip", "route", "add", "default", "via", LabAddresses.ApplianceLan);
+
+        // The internet: a server (and later the hub) on loopback addresses, reached through every ISP.
+        await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Server + "/32", "dev", "lo");
+        await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Hub + "/32", "dev", "lo");
+
+        foreach (var wan in Wans)
+        {
+            await BuildWanAsync(wan, ct);
+        }
+        // Like a DHCP-learned default: the appliance's own traffic leaves by the first WAN.
+        await ExecAsync(Appliance, "ip", "route", "add", "default", "via", Wans[0].Gateway.ToString(), "dev", Wans[0].Interface);
+    }
+
+    private async Task BuildWanAsync(LabWan wan, CancellationToken ct)
+    {
+        var isp = Isp(wan.Index);
+        var i = wan.Index.ToString(CultureInfo.InvariantCulture);
+        await _host.RunCheckedAsync("ip", ["link", "add", wan.Interface, "netns", Appliance, "type", "veth", "peer", "name", "cpe", "netns", isp], null, ct);
+        await ExecAsync(Appliance, "ip", "addr", "add", wan.ApplianceAddress + "/24", "dev", wan.Interface);
+        await ExecAsync(Appliance, "ip", "link", "set", wan.Interface, "up");
+        await ExecAsync(isp, "ip", "addr", "add", wan.Gateway + "/24", "dev", "cpe");
+        await ExecAsync(isp, "ip", "link", "set", "cpe", "up");
+
+        await _host.RunCheckedAsync("ip", ["link", "add", "core", "netns", isp, "type", "veth", "peer", "name", "isp" + i, "netns", Inet], null, ct);
+        await ExecAsync(isp, "ip", "addr", "add", LabAddresses.IspUplink(wan.Index) + "/24", "dev", "core");
+        await ExecAsync(isp, "ip", "link", "set", "core", "up");
+        await ExecAsync(isp, "ip", "route", "add", "default", "via", LabAddresses.InetSide(wan.Index));
+        await ExecAsync(isp, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.InetSide(wan.Index) + "/24", "dev", "isp" + i);
+        await ExecAsync(Inet, "ip", "link", "set", "isp" + i, "up");
+        await ExecAsync(Inet, "ip", "route", "add", wan.Subnet, "via", LabAddresses.IspUplink(wan.Index));
+
+        await ReloadIspRulesAsync(wan);
+        if (wan.RateMbit is { } rate)
+        {
+            foreach (var dev in new[] { "cpe", "core" })
+            {
+                await ExecAsync(isp, ["tc", "qdisc", "add", "dev", dev, "root", "tbf", .. TbfArgs(rate)]);
+            }
+        }
+    }
+
+    private Task ReloadIspRulesAsync(LabWan wan) =>
+        new ProcessCommandRunner(Isp(wan.Index)).RunCheckedAsync("nft", ["-f", "-"],
+            "table inet isp {\n}\nflush table inet isp\ntable inet isp {\n" +
+            "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n" +
+            $"\t\tiifname \"cpe\" ip saddr != {wan.Subnet} drop comment \"BCP 38: only the customer's own addresses\"\n\t}}\n}}\n");
+
+    /// <summary>TBF arguments for a rate: a burst of at least 5 ms of traffic keeps single TCP flows near the rate.</summary>
+    public static string[] TbfArgs(double rateMbit)
+    {
+        var burstBytes = Math.Max(32 * 1024, (int)(rateMbit * 1_000_000 / 8 * 0.005));
+        return ["rate", rateMbit.ToString("0.###", CultureInfo.InvariantCulture) + "mbit", "burst", burstBytes.ToString(CultureInfo.InvariantCulture), "latency", "50ms"];
+    }
+}
