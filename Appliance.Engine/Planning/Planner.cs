@@ -38,7 +38,8 @@ public static class Planner
         {
             sysctls.Add(new SysctlSpec("net/ipv4/ip_forward", "1"));
             // Policy routing makes paths asymmetric; strict reverse-path filtering would drop legitimate replies.
-            sysctls.AddRange(wans.Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
+            // Only for routed WANs: the interface of a down WAN may not exist at all (an unplugged modem).
+            sysctls.AddRange(wans.Where(w => w.Plan.Usable).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
         }
 
         var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, warnings);
@@ -49,8 +50,13 @@ public static class Planner
     {
         var link = health.GetValueOrDefault(wan.Name) ?? LinkHealth.Unknown;
         var gateway = wan.Gateway == WanLink.DhcpGateway ? link.Gateway : wan.Gateway;
-        var usable = link.Usable && gateway is not null;
-        var reason = !link.Usable ? link.Reason : gateway is null ? "no gateway learned from DHCP yet" : link.Reason;
+        // IPv6 is matched in the ruleset but only IPv4 routes are rendered so far.
+        var ipv4 = gateway is not null && System.Net.IPAddress.TryParse(gateway, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+        var usable = link.Usable && ipv4;
+        var reason = !link.Usable ? link.Reason
+            : gateway is null ? "no gateway learned from DHCP yet"
+            : !ipv4 ? $"gateway {gateway} is IPv6; only IPv4 WAN routing is supported so far"
+            : link.Reason;
         var plan = new WanPlan(wan.Name, wan.Interface, slot, KernelIds.MarkOf(slot), KernelIds.TableOf(slot), usable, reason);
         return new PlannedWan(plan, wan, gateway);
     }
