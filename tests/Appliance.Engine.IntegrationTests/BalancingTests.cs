@@ -136,6 +136,30 @@ public sealed class BalancingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sessions_to_the_appliance_itself_are_never_marked_while_forwarded_sessions_are()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.Wan(Wan1), ApplianceUnderTest.Wan(Wan2)]);
+        using var local = new CountingTcpServer(_lab.Thread(_lab.Appliance), new IPEndPoint(IPAddress.Parse(LabAddresses.ApplianceLan), 9100));
+        var lan = _lab.Thread(_lab.Lan);
+
+        Assert.Equal(5, (await LanClient.TcpBurstAsync(lan, local.Endpoint, 5, Limit)).Succeeded);
+        Assert.Equal(5, (await LanClient.TcpBurstAsync(lan, _tcp.Endpoint, 5, Limit)).Succeeded);
+
+        var toAppliance = await Conntrack("9100");
+        var forwarded = await Conntrack("8080");
+        Assert.NotEmpty(toAppliance);
+        Assert.All(toAppliance, line => Assert.Contains("mark=0 ", line, StringComparison.Ordinal));
+        Assert.NotEmpty(forwarded);
+        Assert.All(forwarded, line => Assert.DoesNotContain("mark=0 ", line, StringComparison.Ordinal));
+    }
+
+    private async Task<string[]> Conntrack(string port)
+    {
+        var output = await _lab.ExecAsync(_lab.Appliance, "conntrack", "-L", "-p", "tcp", "--dport", port);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
     public async Task Traffic_keeps_flowing_while_the_process_restarts_and_the_restarted_engine_reconciles_to_the_stored_config()
     {
         var revision = await _appliance.ConfigureAsync([ApplianceUnderTest.Wan(Wan1, weight: 1), ApplianceUnderTest.Wan(Wan2, weight: 1)]);
