@@ -146,14 +146,14 @@ public sealed partial class ConfigStore
     public async Task<Versioned<ApplianceSettings>> GetSettingsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var row = await db.Settings.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         return new Versioned<ApplianceSettings>(row?.Settings ?? new ApplianceSettings(), row?.Version ?? 0);
     }
 
     public Task<Versioned<ApplianceSettings>> UpdateSettingsAsync(ApplianceSettings settings, long? expectedVersion, ChangeContext who, CancellationToken ct = default) =>
         WriteAsync(async db =>
         {
-            var row = await db.Settings.FirstOrDefaultAsync(ct);
+            var row = await db.Settings.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
             CheckVersion(row?.Version ?? 0, expectedVersion, "Settings");
             var before = await LoadPendingAsync(db, ct);
             ValidateEdit(before, before with { Settings = settings }, null);

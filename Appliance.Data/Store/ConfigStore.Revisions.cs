@@ -51,7 +51,7 @@ public sealed partial class ConfigStore
                 ?? throw new ConfigConflictException("No revision is waiting for confirmation.");
             awaiting.Status = RevisionStatus.Confirmed;
             awaiting.ConfirmDeadline = null;
-            CancelConfirmTimeout();
+            _afterCommit.Add(CancelConfirmTimeout);
             Audit(db, who, "config.confirm", $"revision {awaiting.Id}", "");
             await db.SaveChangesAsync(ct);
             return RevisionInfo.From(awaiting);
@@ -75,7 +75,7 @@ public sealed partial class ConfigStore
                 awaiting.Status = RevisionStatus.Reverted;
                 awaiting.Error = $"superseded by a rollback to revision {revisionId}";
                 awaiting.ConfirmDeadline = null;
-                CancelConfirmTimeout();
+                _afterCommit.Add(CancelConfirmTimeout);
                 await db.SaveChangesAsync(ct);
             }
             await ReplacePendingAsync(db, config, ct);
@@ -96,7 +96,7 @@ public sealed partial class ConfigStore
             }
             if (revision.Status == RevisionStatus.Pending)
             {
-                CancelConfirmTimeout();
+                _afterCommit.Add(CancelConfirmTimeout);
             }
             revision.Status = RevisionStatus.Failed;
             revision.Error = error;
@@ -125,7 +125,7 @@ public sealed partial class ConfigStore
         await db.SaveChangesAsync(ct);
         if (revision.ConfirmDeadline is { } deadline)
         {
-            ScheduleConfirmTimeout(deadline);
+            _afterCommit.Add(() => ScheduleConfirmTimeout(deadline));
         }
         return revision;
     }
@@ -187,8 +187,8 @@ public sealed partial class ConfigStore
                 expired.ConfirmDeadline = null;
                 Audit(db, ChangeContext.System, "config.revert", $"revision {expired.Id}", "commit-confirm timed out");
                 await db.SaveChangesAsync(CancellationToken.None);
-                await RefreshCurrentAsync(db, CancellationToken.None);
-                LogReverted(logger, expired.Id, _current.RevisionId);
+                var running = await RefreshCurrentAsync(db, CancellationToken.None);
+                LogReverted(logger, expired.Id, running.RevisionId);
             }, CancellationToken.None);
         }
         catch (Exception ex)

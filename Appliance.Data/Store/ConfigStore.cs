@@ -19,6 +19,9 @@ public sealed partial class ConfigStore(
     private ImmutableSubscribers _subscribers = ImmutableSubscribers.Empty;
     private volatile ConfigSnapshot _current = ConfigSnapshot.None;
     private ITimer? _confirmTimer;
+    // Effects of a change outside the database (the running snapshot, notifications, the confirm timer) wait for
+    // its commit: a change that rolls back must leave no trace. Only touched while holding _writeLock.
+    private readonly List<Action> _afterCommit = [];
 
     public ConfigSnapshot Current => _current;
 
@@ -36,7 +39,7 @@ public sealed partial class ConfigStore(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         _current = await LoadCurrentAsync(db, ct);
-        var awaiting = await db.Revisions.AsNoTracking().FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
+        var awaiting = await db.Revisions.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
         if (awaiting?.ConfirmDeadline is { } deadline)
         {
             ScheduleConfirmTimeout(deadline);
@@ -55,7 +58,7 @@ public sealed partial class ConfigStore(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pending = await LoadPendingAsync(db, ct);
         var current = _current;
-        var awaiting = await db.Revisions.AsNoTracking().FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
+        var awaiting = await db.Revisions.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
         return new PendingStatus(
             ConfigJson.Serialize(pending) != ConfigJson.Serialize(current.Config) && !(current.RevisionId == 0 && IsEmpty(pending)),
             current.RevisionId,
@@ -115,21 +118,29 @@ public sealed partial class ConfigStore(
         await _writeLock.WaitAsync(ct);
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            // Bulk deletes and several SaveChanges in one change must land together or not at all.
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            try
+            _afterCommit.Clear();
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                await change(db);
-                await transaction.CommitAsync(ct);
+                // Bulk deletes and several SaveChanges in one change must land together or not at all.
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                try
+                {
+                    await change(db);
+                    await transaction.CommitAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    throw new ConfigVersionMismatchException("The item was changed by someone else; reload it and try again.");
+                }
             }
-            catch (DbUpdateConcurrencyException)
+            foreach (var effect in _afterCommit)
             {
-                throw new ConfigVersionMismatchException("The item was changed by someone else; reload it and try again.");
+                effect();
             }
         }
         finally
         {
+            _afterCommit.Clear();
             _writeLock.Release();
         }
     }
@@ -161,7 +172,7 @@ public sealed partial class ConfigStore(
     {
         var wans = await db.Wans.AsNoTracking().OrderBy(w => w.Id).ToListAsync(ct);
         var rules = await db.Rules.AsNoTracking().OrderBy(r => r.Position).ThenBy(r => r.Id).ToListAsync(ct);
-        var settings = await db.Settings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.Settings.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         return new ApplianceConfig
         {
             Wans = wans.Select(w => w.ToModel()).ToList(),
@@ -187,7 +198,7 @@ public sealed partial class ConfigStore(
             entity.CopyFrom(config.Rules[i]);
             db.Rules.Add(entity);
         }
-        var settings = await db.Settings.FirstOrDefaultAsync(ct);
+        var settings = await db.Settings.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         if (settings is null)
         {
             db.Settings.Add(new SettingsEntity { Settings = config.Settings, Version = 1 });
@@ -216,9 +227,16 @@ public sealed partial class ConfigStore(
             Time = time.GetUtcNow(), Actor = who.Actor, Source = who.Source, Action = action, Target = target, Details = details,
         });
 
-    private async Task RefreshCurrentAsync(ApplianceDbContext db, CancellationToken ct)
+    /// <summary>Reads what runs after this change; it becomes <see cref="Current"/> once the change commits.</summary>
+    private async Task<ConfigSnapshot> RefreshCurrentAsync(ApplianceDbContext db, CancellationToken ct)
     {
         var next = await LoadCurrentAsync(db, ct);
+        _afterCommit.Add(() => Publish(next));
+        return next;
+    }
+
+    private void Publish(ConfigSnapshot next)
+    {
         var previous = _current;
         _current = next;
         if (next.RevisionId == previous.RevisionId)

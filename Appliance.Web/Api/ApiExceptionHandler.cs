@@ -67,7 +67,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return null;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to ([\w.`\[\], =]+?)\. Path")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to ([\w.`\[\], =+]+?)\. Path")]
     private static partial System.Text.RegularExpressions.Regex ConversionPattern();
 
     private static string? ConversionTarget(string message) =>

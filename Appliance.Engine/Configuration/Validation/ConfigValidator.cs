@@ -21,6 +21,15 @@ public sealed class ConfigValidator(IEnumerable<IConfigValidator> validators)
             errors.Add(config.Wans is null ? "wans" : "rules", "is required");
             return errors;
         }
+        // A null item ("wans": [null]) would fail every validator below; report it like a missing list.
+        var nullItems = config.Wans.Select((w, i) => (Item: (object?)w, Path: $"wans[{i}]"))
+            .Concat(config.Rules.Select((r, i) => (Item: (object?)r, Path: $"rules[{i}]")))
+            .Where(x => x.Item is null).ToList();
+        if (nullItems.Count > 0)
+        {
+            nullItems.ForEach(x => errors.Add(x.Path, "is required"));
+            return errors;
+        }
         foreach (var validator in _validators)
         {
             validator.Validate(config, purpose, errors);

@@ -69,8 +69,11 @@ public static partial class FieldRules
             return false;
         }
         var text = value.Contains('/', StringComparison.Ordinal) ? value : value + (value.Contains(':', StringComparison.Ordinal) ? "/128" : "/32");
-        // IPNetwork rejects host bits set after the prefix, which is what a rule's match needs.
-        return IPNetwork.TryParse(text, out network) && IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out _);
+        // Since .NET 10 IPNetwork masks host bits instead of rejecting them; a rule's match needs them unset,
+        // so the written address must be the network's base address.
+        return IPNetwork.TryParse(text, out network) &&
+               IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var written) &&
+               network.BaseAddress.Equals(written);
     }
 
     /// <summary>An interface address with its prefix length, e.g. 192.0.2.1/24 (host bits allowed).</summary>

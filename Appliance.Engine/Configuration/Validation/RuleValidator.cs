@@ -58,12 +58,14 @@ public sealed class RuleValidator : IConfigValidator
             case RuleAction.Balance or RuleAction.Bond when rule.Wan is not null:
                 errors.Add($"{at}.wan", "only pin rules name a WAN");
                 break;
-            case RuleAction.Bond when rule.Protocol is RuleProtocol.Udp or RuleProtocol.Icmp:
-                errors.Add($"{at}.protocol", "bonding carries TCP only; use protocol tcp or any");
-                break;
             case not (RuleAction.Balance or RuleAction.Pin or RuleAction.Bond):
                 errors.Add($"{at}.action", "must be balance, pin or bond");
                 break;
+        }
+        // Outside the switch: a bond rule that also names a WAN must report both problems.
+        if (rule.Action == RuleAction.Bond && rule.Protocol is RuleProtocol.Udp or RuleProtocol.Icmp)
+        {
+            errors.Add($"{at}.protocol", "bonding carries TCP only; use protocol tcp or any");
         }
         if (!Enum.IsDefined(rule.Sticky))
         {

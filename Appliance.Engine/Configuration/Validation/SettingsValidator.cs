@@ -16,6 +16,12 @@ public sealed class SettingsValidator : IConfigValidator
             errors.Add("settings.role", "must be edge or hub");
         }
         var wanInterfaces = config.Wans.Select(w => w.Interface).ToHashSet(StringComparer.Ordinal);
+        // The engine reads these without null checks: "lan": null must not get past validation.
+        RequireNonNull(settings.Lan, "settings.lan", errors);
+        RequireNonNull(settings.Lan?.Interfaces, settings.Lan is null ? null : "settings.lan.interfaces", errors);
+        RequireNonNull(settings.Lan?.Addresses, settings.Lan is null ? null : "settings.lan.addresses", errors);
+        RequireNonNull(settings.Hub, "settings.hub", errors);
+        RequireNonNull(settings.Listen, "settings.listen", errors);
         var lan = settings.Lan ?? new LanSettings();
         var lanInterfaces = lan.Interfaces ?? [];
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -68,6 +74,14 @@ public sealed class SettingsValidator : IConfigValidator
         if (!FieldRules.IsPort(listen.Port))
         {
             errors.Add("settings.listen.port", "must be between 1 and 65535");
+        }
+    }
+
+    private static void RequireNonNull(object? value, string? path, ValidationErrors errors)
+    {
+        if (value is null && path is not null)
+        {
+            errors.Add(path, "is required");
         }
     }
 }

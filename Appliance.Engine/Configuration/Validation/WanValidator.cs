@@ -71,6 +71,10 @@ public sealed class WanValidator : IConfigValidator
         {
             errors.Add($"{at}.method", "must be icmp, tcp, dns or http");
         }
+        if (probes.Targets is null)
+        {
+            errors.Add($"{at}.targets", "is required");
+        }
         var targets = probes.Targets ?? [];
         if (targets.Count > 8)
         {

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using Appliance.Data.Entities;
+using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
+
+namespace Appliance.Data.Tests;
+
+public sealed class CommitConfirmTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Revision 1 runs dsl at weight 1 (no confirm); the pending copy then has weight 7.</summary>
+    private static async Task<RevisionInfo> ApplyFirstThenEditAsync(IConfigStore store)
+    {
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1", weight: 1), Samples.Admin, Ct);
+        var first = await store.ApplyAsync("baseline", 0, Samples.Admin, Ct);
+        var wan = await store.GetWanAsync("dsl", Ct);
+        await store.UpdateWanAsync("dsl", wan.Value with { Weight = 7 }, wan.Version, Samples.Admin, Ct);
+        return first;
+    }
+
+    [Fact]
+    public async Task Commit_confirm_reverts_on_the_virtual_clock_when_not_confirmed()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        var first = await ApplyFirstThenEditAsync(store);
+        var notified = new ConcurrentQueue<ConfigSnapshot>();
+        using var subscription = store.Subscribe(notified.Enqueue);
+
+        var second = await store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+
+        Assert.Equal(2, second.Id);
+        Assert.Equal(RevisionStatus.Pending, second.Status);
+        Assert.Equal(StoreFixture.Epoch.AddSeconds(30), second.ConfirmDeadline);
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Equal(7, store.Current.Config.Wans[0].Weight);
+        Assert.Equal(2, (await store.GetPendingStatusAsync(Ct)).AwaitingConfirmation?.Id);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(29));
+        // Give a wrongly early revert every chance to show up before checking that none happened.
+        await Task.Delay(100, Ct);
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Equal(RevisionStatus.Pending, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == first.Id, "the revert to revision 1");
+
+        var reverted = (await store.GetRevisionAsync(2, Ct)).Revision;
+        Assert.Equal(RevisionStatus.Reverted, reverted.Status);
+        Assert.Null(reverted.ConfirmDeadline);
+        Assert.False(string.IsNullOrEmpty(reverted.Error));
+        Assert.Equal(1, store.Current.Config.Wans[0].Weight);
+        await Eventually.TrueAsync(() => notified.Any(s => s.RevisionId == first.Id), "the subscriber to hear of revision 1");
+        Assert.Equal([2L, 1L], notified.Select(s => s.RevisionId));
+        // Nothing the user saved is lost: the pending copy still holds the edit, ready to fix and apply again.
+        Assert.Equal(7, (await store.GetWanAsync("dsl", Ct)).Value.Weight);
+        var status = await store.GetPendingStatusAsync(Ct);
+        Assert.True(status.HasChanges);
+        Assert.Null(status.AwaitingConfirmation);
+        Assert.Contains(await store.ListAuditAsync(ct: Ct), a => a.Action == "config.revert" && a.Target == "revision 2" && a.Actor == "system");
+        // Once reverted, applying again is allowed.
+        var third = await store.ApplyAsync("again", 0, Samples.Admin, Ct);
+        Assert.Equal(3, store.Current.RevisionId);
+        Assert.Equal(first.Id, third.PreviousRevisionId);
+    }
+
+    [Fact]
+    public async Task Confirming_before_the_deadline_keeps_the_revision_however_far_the_clock_moves()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await ApplyFirstThenEditAsync(store);
+        await store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+
+        var confirmed = await store.ConfirmAsync(Samples.Operator, Ct);
+
+        Assert.Equal(2, confirmed.Id);
+        Assert.Equal(RevisionStatus.Confirmed, confirmed.Status);
+        Assert.Null(confirmed.ConfirmDeadline);
+        fixture.Time.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(100, Ct);
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Equal(RevisionStatus.Confirmed, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+        Assert.Null((await store.GetPendingStatusAsync(Ct)).AwaitingConfirmation);
+        // Nothing is left to confirm.
+        await Assert.ThrowsAsync<ConfigConflictException>(() => store.ConfirmAsync(Samples.Operator, Ct));
+    }
+
+    [Fact]
+    public async Task A_second_apply_while_one_awaits_confirmation_is_refused()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await ApplyFirstThenEditAsync(store);
+        await store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+        await store.CreateWanAsync(Samples.Wan("lte", "wwan0"), Samples.Admin, Ct);
+
+        await Assert.ThrowsAsync<ConfigConflictException>(() => store.ApplyAsync("another", 0, Samples.Admin, Ct));
+        await Assert.ThrowsAsync<ConfigConflictException>(() => store.ApplyAsync("another", 60, Samples.Admin, Ct));
+
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Equal(2, (await store.ListRevisionsAsync(Ct)).Count);
+        Assert.Equal(RevisionStatus.Pending, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+    }
+
+    [Fact]
+    public async Task A_restart_resumes_the_countdown_and_reverts_when_it_runs_out()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await ApplyFirstThenEditAsync(fixture.Store);
+        await fixture.Store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+
+        await fixture.RestartAsync(Ct);
+        var store = fixture.Store;
+
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Equal(2, (await store.GetPendingStatusAsync(Ct)).AwaitingConfirmation?.Id);
+        fixture.Time.Advance(TimeSpan.FromSeconds(19));
+        await Task.Delay(100, Ct);
+        Assert.Equal(2, store.Current.RevisionId);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == 1, "the revert to revision 1 after the restart");
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+        Assert.Equal(7, (await store.GetWanAsync("dsl", Ct)).Value.Weight);
+    }
+
+    [Fact]
+    public async Task A_restart_after_the_deadline_passed_reverts_at_once()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await ApplyFirstThenEditAsync(fixture.Store);
+        await fixture.Store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+
+        // The box was off while the window ran out.
+        await fixture.RestartAsync(Ct, downtime: TimeSpan.FromMinutes(5));
+
+        var store = fixture.Store;
+        await Eventually.TrueAsync(() => store.Current.RevisionId == 1, "the revert of the expired revision");
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+    }
+
+    [Fact]
+    public async Task Rollback_while_a_revision_awaits_confirmation_abandons_it_and_stops_the_countdown()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await ApplyFirstThenEditAsync(store);
+        await store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+
+        var rollback = await store.RollbackAsync(1, null, 0, Samples.Admin, Ct);
+
+        Assert.Equal(3, rollback.Id);
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+        Assert.Equal(3, store.Current.RevisionId);
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(100, Ct);
+        Assert.Equal(3, store.Current.RevisionId);
+        Assert.Equal(RevisionStatus.Applied, (await store.GetRevisionAsync(3, Ct)).Revision.Status);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(ConfigStore.MaxConfirmSeconds + 1)]
+    public async Task Apply_refuses_a_confirm_window_out_of_range(int seconds)
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await fixture.Store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+
+        var error = await Assert.ThrowsAsync<ConfigValidationException>(() => fixture.Store.ApplyAsync(null, seconds, Samples.Admin, Ct));
+
+        Assert.Contains("confirmSeconds", error.Errors.ToDictionary().Keys);
+        Assert.Empty(await fixture.Store.ListRevisionsAsync(Ct));
+    }
+}

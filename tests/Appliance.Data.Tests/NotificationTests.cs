@@ -1,0 +1,129 @@
+using Appliance.Data.Entities;
+using Appliance.Data.Store;
+
+namespace Appliance.Data.Tests;
+
+/// <summary>What the engine sees (Current, change notifications) and the confirm countdown follow committed data only.</summary>
+public sealed class NotificationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_subscriber_can_read_the_revision_it_is_told_about()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        var seen = new List<string>();
+        using var subscription = store.Subscribe(s =>
+        {
+            try
+            {
+                // Another connection, as the engine or the UI would use.
+                var detail = store.GetRevisionAsync(s.RevisionId, CancellationToken.None).GetAwaiter().GetResult();
+                seen.Add($"{s.RevisionId}:{detail.Revision.Status}");
+            }
+            catch (Exception ex)
+            {
+                seen.Add($"{s.RevisionId}:{ex.GetType().Name}");
+            }
+        });
+
+        await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        await store.ApplyAsync(null, 30, Samples.Admin, Ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == 1, "the revert");
+
+        Assert.Equal(["1:Applied", "2:Pending", "1:Applied"], seen);
+    }
+
+    [Fact]
+    public async Task An_apply_that_fails_to_commit_is_never_published_and_starts_no_countdown()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        var first = await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        await store.CreateWanAsync(Samples.Wan("lte", "wwan0"), Samples.Admin, Ct);
+        var notified = new List<long>();
+        using var subscription = store.Subscribe(s => notified.Add(s.RevisionId));
+
+        fixture.Faults.FailNextCommit();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.ApplyAsync(null, 30, Samples.Admin, Ct));
+
+        Assert.Equal(first.Id, store.Current.RevisionId);
+        Assert.Empty(notified);
+        Assert.Equal([first.Id], (await store.ListRevisionsAsync(Ct)).Select(r => r.Id));
+        // Applying again works and numbers the revision as if the failed attempt never happened.
+        var retry = await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        Assert.Equal(retry.Id, store.Current.RevisionId);
+        Assert.Equal([retry.Id], notified);
+        fixture.Time.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(100, Ct);
+        Assert.Equal(retry.Id, store.Current.RevisionId);
+    }
+
+    [Fact]
+    public async Task A_confirm_that_fails_to_commit_leaves_the_countdown_running()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        await store.ApplyAsync(null, 30, Samples.Admin, Ct);
+
+        fixture.Faults.FailNextCommit();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.ConfirmAsync(Samples.Admin, Ct));
+
+        Assert.Equal(RevisionStatus.Pending, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == 1, "the revert of the unconfirmed revision");
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+    }
+
+    [Fact]
+    public async Task A_rollback_that_fails_to_commit_changes_nothing_and_leaves_the_countdown_running()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        await store.CreateWanAsync(Samples.Wan("lte", "wwan0"), Samples.Admin, Ct);
+        await store.ApplyAsync(null, 30, Samples.Admin, Ct);
+        var notified = new List<long>();
+        using var subscription = store.Subscribe(s => notified.Add(s.RevisionId));
+
+        fixture.Faults.FailNextCommit();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RollbackAsync(1, null, 0, Samples.Admin, Ct));
+
+        Assert.Equal(2, store.Current.RevisionId);
+        Assert.Empty(notified);
+        Assert.Equal([2L, 1L], (await store.ListRevisionsAsync(Ct)).Select(r => r.Id));
+        Assert.Equal(["dsl", "lte"], (await store.ListWansAsync(Ct)).Select(w => w.Value.Name));
+        Assert.Equal(RevisionStatus.Pending, (await store.GetRevisionAsync(2, Ct)).Revision.Status);
+        // Revision 2 was never confirmed, so it must still revert on time.
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == 1, "the revert of the still unconfirmed revision");
+        Assert.Equal([1L], notified);
+    }
+
+    [Fact]
+    public async Task Disposing_a_subscription_stops_its_notifications()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        var kept = new List<long>();
+        var dropped = new List<long>();
+        using var keep = store.Subscribe(s => kept.Add(s.RevisionId));
+        var drop = store.Subscribe(s => dropped.Add(s.RevisionId));
+        using var failing = store.Subscribe(_ => throw new InvalidOperationException("a broken subscriber"));
+
+        await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+        drop.Dispose();
+        await store.ApplyAsync(null, 0, Samples.Admin, Ct);
+
+        Assert.Equal([1L, 2L], kept);
+        Assert.Equal([1L], dropped);
+    }
+}
