@@ -57,10 +57,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
 
     private async Task ApplyUncheckedAsync(DesiredState desired, CancellationToken ct)
     {
-        foreach (var sysctl in desired.Sysctls)
-        {
-            await ApplySysctlAsync(sysctl, ct);
-        }
+        await ApplySysctlsAsync(desired.Sysctls, ct);
         // The table is replaced whole; skipping an identical reload keeps "apply twice changes nothing" literally true.
         if (desired.Ruleset != _loadedRuleset || !await TableExistsAsync(ct))
         {
@@ -90,14 +87,23 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
     private async Task<bool> TableExistsAsync(CancellationToken ct) =>
         (await runner.RunAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct)).Succeeded;
 
-    private async Task ApplySysctlAsync(SysctlSpec sysctl, CancellationToken ct)
+    private async Task ApplySysctlsAsync(IReadOnlyList<SysctlSpec> sysctls, CancellationToken ct)
     {
-        var current = await runner.RunAsync("sysctl", ["-n", sysctl.Key], null, ct);
-        if (current.Succeeded && current.Stdout.Trim() == sysctl.Value)
+        if (sysctls.Count == 0)
         {
             return;
         }
-        await runner.RunCheckedAsync("sysctl", ["-q", "-w", $"{sysctl.Key}={sysctl.Value}"], null, ct);
+        // One read for all keys (a process per key dominated apply time); values come back one per line, in order.
+        var current = await runner.RunAsync("sysctl", ["-n", .. sysctls.Select(s => s.Key)], null, ct);
+        var values = current.Succeeded ? current.Stdout.Split('\n', StringSplitOptions.TrimEntries) : [];
+        for (var i = 0; i < sysctls.Count; i++)
+        {
+            if (i < values.Length && values[i] == sysctls[i].Value)
+            {
+                continue;
+            }
+            await runner.RunCheckedAsync("sysctl", ["-q", "-w", $"{sysctls[i].Key}={sysctls[i].Value}"], null, ct);
+        }
     }
 
     private async Task ReconcileRoutesAsync(IReadOnlyList<RouteSpec> desired, CancellationToken ct)

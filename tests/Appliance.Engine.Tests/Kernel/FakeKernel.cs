@@ -67,9 +67,13 @@ internal sealed class FakeKernel : ICommandRunner
 
     private CommandResult Sysctl(IReadOnlyList<string> a, string line)
     {
-        if (a is ["-n", var key])
+        if (a is ["-n", ..])
         {
-            return _sysctls.TryGetValue(key, out var value) ? Ok(value + "\n") : new CommandResult(255, "", "unknown key");
+            var keys = a.Skip(1).ToList();
+            // Like sysctl: unknown keys fail the call, known ones print one value per line.
+            return keys.All(_sysctls.ContainsKey)
+                ? Ok(string.Concat(keys.Select(k => _sysctls[k] + "\n")))
+                : new CommandResult(255, "", "unknown key");
         }
         if (a is ["-q", "-w", var assignment])
         {
