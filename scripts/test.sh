@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds everything with warnings as errors and runs every test project.
+# Integration tests need root (network namespaces, nftables); they are part of this run, not skipped.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+root=$(repo_root)
+require_dotnet
+ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3
+cd "$root"
+dotnet build Appliance.sln -c Release -nologo -v quiet -warnaserror
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test --solution Appliance.sln -c Release --no-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over all projects, in the plain "N passed, N failed" form.
+awk '/succeeded:/ {p+=$2} /failed:/ {f+=$2} /skipped:/ {s+=$2} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}' \
+  <(sed -n '/Test run summary/,$p' "$log")
+exit "$status"

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Appliance.Bench;
+
+/// <summary>Command-line options; every count and duration is bounded.</summary>
+public sealed partial record BenchOptions
+{
+    public string OutputDirectory { get; init; } = DefaultOutputDirectory();
+    public IReadOnlyList<int> WanCounts { get; init; } = [2, 8, 16];
+    public int Rules { get; init; } = 200;
+    public int Repeats { get; init; } = 20;
+    public int ColdSamples { get; init; } = 5;
+    public int Seconds { get; init; } = 5;
+    public int Rounds { get; init; } = 3;
+    public IReadOnlyList<int> Streams { get; init; } = [1, 4];
+    public string Prefix { get; init; } = "bn" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
+    public int TimeoutSeconds { get; init; } = 240;
+    public bool RunApply { get; init; } = true;
+    public bool RunThroughput { get; init; } = true;
+
+    public const string Usage = """
+        usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
+          --out DIR          where balancing.json and balancing.txt go (default: <repo>/bench-results)
+          --only apply|throughput   run one of the two benchmarks
+          --wans 2,8,16      WAN counts for the apply benchmark (each 1-32)
+          --rules 200        rules in every configuration (0-1000)
+          --repeats 20       change and no-op applies per WAN count (1-100)
+          --cold 5           cold applies per WAN count (1-20)
+          --seconds 5        iperf3 duration (1-20)
+          --rounds 3         plain/engine rounds, order alternating (1-5)
+          --streams 1,4      iperf3 parallel streams to measure (each 1-16)
+          --prefix NAME      namespace name prefix (letters/digits, 2-10; default random bnXXXXXX)
+          --timeout 240      whole-run limit in seconds (10-600); namespaces are removed either way
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                throw new ArgumentException(Usage);
+            }
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{name} needs a value\n{Usage}");
+            }
+            var value = args[++i];
+            options = name switch
+            {
+                "--out" => options with { OutputDirectory = Path.GetFullPath(value) },
+                "--only" => value switch
+                {
+                    "apply" => options with { RunThroughput = false },
+                    "throughput" => options with { RunApply = false },
+                    _ => throw new ArgumentException("--only takes apply or throughput"),
+                },
+                "--wans" => options with { WanCounts = IntList(name, value, 1, 32) },
+                "--rules" => options with { Rules = Int(name, value, 0, 1000) },
+                "--repeats" => options with { Repeats = Int(name, value, 1, 100) },
+                "--cold" => options with { ColdSamples = Int(name, value, 1, 20) },
+                "--seconds" => options with { Seconds = Int(name, value, 1, 20) },
+                "--rounds" => options with { Rounds = Int(name, value, 1, 5) },
+                "--streams" => options with { Streams = IntList(name, value, 1, 16) },
+                "--prefix" => PrefixPattern().IsMatch(value) ? options with { Prefix = value } : throw new ArgumentException("--prefix: 2-10 letters or digits, starting with a letter"),
+                "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 600) },
+                _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
+            };
+        }
+        return options;
+    }
+
+    private static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name}: '{value}' is not a number from {min} to {max}");
+
+    private static IReadOnlyList<int> IntList(string name, string value, int min, int max)
+    {
+        var list = value.Split(',').Select(v => Int(name, v.Trim(), min, max)).Distinct().ToList();
+        return list.Count is > 0 and <= 8 ? list : throw new ArgumentException($"{name}: 1 to 8 values");
+    }
+
+    /// <summary>bench-results at the repository root (found by Appliance.sln above the working directory), else in the working directory.</summary>
+    private static string DefaultOutputDirectory()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
+            {
+                return Path.Combine(dir.FullName, "bench-results");
+            }
+        }
+        return Path.Combine(Environment.CurrentDirectory, "bench-results");
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9]{1,9}$")]
+    private static partial Regex PrefixPattern();
+}

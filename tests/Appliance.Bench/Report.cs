@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace Appliance.Bench;
+
+/// <summary>The human-readable form of the results (balancing.txt and the console).</summary>
+public static class Report
+{
+    public static string Render(BenchResults r)
+    {
+        var t = new StringBuilder();
+        Line(t, $"Balancing benchmarks, {r.StartedAt}, {r.DurationSeconds:0.0} s, status: {r.Status}");
+        var m = r.Machine;
+        Line(t, $"machine: nproc {m.Nproc}, kernel {m.Kernel}, {m.Cpu}; {m.Runtime}; {m.Nft}; {m.Iperf3}");
+        Line(t, $"load average (1/5/15 min) at start {m.LoadAverage}, at end {r.LoadAverageAtEnd}");
+        if (r.Apply is { } apply)
+        {
+            Line(t, $"");
+            Line(t, $"1. Config change to kernel committed ({apply.Rules} rules; ms unless noted)");
+            Wrap(t, apply.Setup);
+            Line(t, $"  samples per WAN count: cold {apply.ColdSamples}, change {apply.Repeats}, no-op {apply.Repeats}; 'change' = plan + apply, the headline");
+            Line(t, $"  WANs  ruleset   plan µs      cold apply          change (headline)        no-op apply    processes per apply");
+            Line(t, $"                  median    median    max    median    max  apply-only   median    max    cold change no-op");
+            foreach (var a in apply.ByWanCount)
+            {
+                Line(t, $"  {a.Wans,4}  {a.RulesetBytes / 1024.0,5:0.0} kB  {a.PlanUs.Median,7:0}  {a.Cold.Median,8:0.0} {a.Cold.Max,6:0.0}  {a.Change.Median,8:0.0} {a.Change.Max,6:0.0}  {a.ChangeApplyOnly.Median,10:0.0}  {a.Noop.Median,7:0.0} {a.Noop.Max,6:0.0}  {a.ColdCommands.Processes,6} {a.ChangeCommands.Processes,6} {a.NoopCommands.Processes,5}");
+            }
+            Line(t, $"  WAN interfaces: {string.Join(", ", apply.ByWanCount.Select(a => a.Interfaces).Distinct())}; first Planner.Plan call of the process (JIT): {apply.PlanColdStartMs:0.0} ms");
+            if (apply.ByWanCount.MaxBy(a => a.Wans) is { } largest)
+            {
+                Line(t, $"  commands of one apply with {largest.Wans} WANs (time in processes, last sample):");
+                foreach (var (label, tally) in new[] { ("cold", largest.ColdCommands), ("change", largest.ChangeCommands), ("no-op", largest.NoopCommands) })
+                {
+                    Line(t, $"    {label,-6} {tally.Processes,3} processes, {tally.ProcessMs,6:0.0} ms: {string.Join(", ", tally.ByKind.Select(kv => $"{kv.Key} ×{kv.Value}"))}");
+                }
+            }
+        }
+        if (r.Throughput is { } tp)
+        {
+            Line(t, $"");
+            Line(t, $"2. Forwarding throughput, plain vs engine ruleset ({tp.Rules} rules), iperf3 TCP {tp.Seconds} s × {tp.Rounds} rounds, Gbit/s received (median)");
+            Wrap(t, tp.Setup);
+            Line(t, $"  streams    plain   engine   engine/plain   retransmits plain/engine   engine new sessions*     samples plain | engine");
+            foreach (var x in tp.ByStreams)
+            {
+                var sessions = x.EngineSessionsByWan.Count == 0 ? "-" : string.Join(", ", x.EngineSessionsByWan.Select(kv => $"{kv.Key} {kv.Value}"));
+                Line(t, $"  {x.Streams,7}  {x.PlainGbps.Median,7:0.00}  {x.EngineGbps.Median,7:0.00}  {x.Ratio,13:0.000}   {x.PlainRetransmits,11}/{x.EngineRetransmits,-12}  {sessions,-23}  {Samples(x.PlainGbps)} | {Samples(x.EngineGbps)}");
+            }
+            Line(t, $"  * per WAN, counted by the engine's counters over all engine runs: iperf3 control and data connections");
+        }
+        return t.ToString();
+    }
+
+    private static string Samples(Summary s) => string.Join(" ", s.Samples.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+
+    private static void Line(StringBuilder t, FormattableString line) => t.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private static void Wrap(StringBuilder t, string text)
+    {
+        var line = new StringBuilder("  ");
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length + word.Length > 118 && line.Length > 2)
+            {
+                t.Append(line.ToString().TrimEnd()).Append('\n');
+                line.Clear().Append("  ");
+            }
+            line.Append(word).Append(' ');
+        }
+        t.Append(line.ToString().TrimEnd()).Append('\n');
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Appliance.Engine.Kernel;
+using Appliance.Engine.Planning;
+using Appliance.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Bench;
+
+/// <summary>
+/// Forwarding throughput through the appliance namespace of a NetnsLab with two unshaped WANs: plain
+/// forwarding (ip_forward, one masquerade, the main default route) against the engine's full ruleset.
+/// </summary>
+public sealed class ThroughputBench(string prefix, int seconds, int rounds, int rules, IReadOnlyList<int> streams, TextWriter log)
+{
+    private const string Port = "5201";
+    private const string PlainTable = "bench_plain";
+    private static readonly string Server = LabAddresses.Server.ToString();
+
+    public const string Setup =
+        "NetnsLab lan ─ appliance ─ 2 unshaped ISP routers (veth, BCP 38 filter) ─ inet; iperf3 TCP from lan (198.18.0.2) to inet (203.0.113.10:5201), " +
+        "Gbit/s received. plain = ip_forward=1, 'oifname wan1 masquerade', main default route via wan1, no appliance table/routes/rules; " +
+        "engine = Planner + KernelApplier with 2 WANs and the benchmark rules (the flow walks every rule to the default balance chain). " +
+        "Rounds alternate the order (plain/engine, engine/plain); medians over rounds.";
+
+    private enum Mode { None, Plain, Engine }
+
+    public async Task<ThroughputResults> RunAsync(CancellationToken ct)
+    {
+        await using var lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], prefix: prefix + "t", ct: ct);
+        var serverErrors = new ConcurrentQueue<string>();
+        var server = lab.StartProcess(lab.Inet, "iperf3", "-s", "-B", Server, "-p", Port);
+        server.OutputDataReceived += (_, _) => { };
+        server.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                serverErrors.Enqueue(e.Data);
+            }
+        };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        await WaitListeningAsync(lab, server, serverErrors, ct);
+
+        var app = new ProcessCommandRunner(lab.Appliance);
+        var applier = new KernelApplier(app, NullLogger<KernelApplier>.Instance);
+        var config = BenchConfig.Create(2, rules);
+        var desired = Planner.Plan(BenchConfig.Snapshot(1, config), BenchConfig.AllUp(config));
+        // rp_filter as the lab left it, to undo the engine's setting for plain forwarding; ip_forward stays 1 throughout.
+        var rpFilters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var sysctl in desired.Sysctls.Where(s => s.Key.EndsWith("/rp_filter", StringComparison.Ordinal)))
+        {
+            rpFilters[sysctl.Key] = (await app.RunCheckedAsync("sysctl", ["-n", sysctl.Key], null, ct)).Trim();
+        }
+        await app.RunCheckedAsync("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"], null, ct);
+
+        var samples = new Dictionary<(Mode, int), List<double>>();
+        var retransmits = new Dictionary<(Mode, int), int>();
+        var sessions = streams.ToDictionary(s => s, _ => new SortedDictionary<string, long>(StringComparer.Ordinal));
+        var mode = Mode.None;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var next in round % 2 == 0 ? new[] { Mode.Plain, Mode.Engine } : [Mode.Engine, Mode.Plain])
+            {
+                mode = await SwitchAsync(app, applier, desired, rpFilters, mode, next, ct);
+                foreach (var count in streams)
+                {
+                    var before = mode == Mode.Engine ? await NewSessionCountersAsync(app, ct) : null;
+                    var (gbps, retrans) = await IperfAsync(lab, count, ct);
+                    if (before is not null)
+                    {
+                        foreach (var (wan, after) in await NewSessionCountersAsync(app, ct))
+                        {
+                            sessions[count][wan] = sessions[count].GetValueOrDefault(wan) + after - before.GetValueOrDefault(wan);
+                        }
+                    }
+                    AddSample(samples, (mode, count), gbps);
+                    retransmits[(mode, count)] = retransmits.GetValueOrDefault((mode, count)) + retrans;
+                    await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"  round {round + 1}/{rounds} {(mode == Mode.Plain ? "plain " : "engine")} -P {count}: {gbps:0.00} Gbit/s, {retrans} retransmits"));
+                }
+            }
+        }
+        if (server.HasExited)
+        {
+            throw new InvalidOperationException($"the iperf3 server ended early: {string.Join(" | ", serverErrors)}");
+        }
+
+        var results = streams.Select(count =>
+        {
+            var plain = Summary.Of(samples[(Mode.Plain, count)]);
+            var engine = Summary.Of(samples[(Mode.Engine, count)]);
+            return new ThroughputResult(count, plain, engine, Math.Round(engine.Median / plain.Median, 3),
+                retransmits[(Mode.Plain, count)], retransmits[(Mode.Engine, count)], sessions[count]);
+        }).ToList();
+        return new ThroughputResults(seconds, rounds, rules, Setup, results);
+    }
+
+    private static void AddSample(Dictionary<(Mode, int), List<double>> samples, (Mode, int) key, double value)
+    {
+        if (!samples.TryGetValue(key, out var list))
+        {
+            samples[key] = list = [];
+        }
+        list.Add(value);
+    }
+
+    private static async Task<Mode> SwitchAsync(ProcessCommandRunner app, KernelApplier applier, DesiredState desired,
+        IReadOnlyDictionary<string, string> rpFilters, Mode from, Mode to, CancellationToken ct)
+    {
+        if (to == Mode.Plain)
+        {
+            if (from == Mode.Engine)
+            {
+                await ApplyLatencyBench.ResetAsync(app, desired, rpFilters, ct);
+            }
+            await app.RunCheckedAsync("nft", ["-f", "-"],
+                $"table ip {PlainTable} {{\n\tchain postrouting {{\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname \"wan1\" masquerade\n\t}}\n}}\n", ct);
+            if ((await app.RunAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct)).Succeeded ||
+                (await applier.ReadRulesAsync(ct)).Count > 0 || (await applier.ReadRoutesAsync(ct)).Count > 0)
+            {
+                throw new InvalidOperationException("plain forwarding still has appliance state in the kernel");
+            }
+        }
+        else
+        {
+            if (from == Mode.Plain)
+            {
+                await app.RunCheckedAsync("nft", ["delete", "table", "ip", PlainTable], null, ct);
+            }
+            await applier.ApplyAsync(desired, ct);
+            await app.RunCheckedAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct);
+        }
+        return to;
+    }
+
+    /// <summary>The engine's per-WAN "new session" counters, by WAN name.</summary>
+    private static async Task<Dictionary<string, long>> NewSessionCountersAsync(ProcessCommandRunner app, CancellationToken ct)
+    {
+        var json = await app.RunCheckedAsync("nft", ["-j", "list", "counters", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct);
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var doc = JsonDocument.Parse(json);
+        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("counter", out var counter) && counter.GetProperty("name").GetString() is { } name &&
+                name.StartsWith("wan_", StringComparison.Ordinal) && name.EndsWith("_new", StringComparison.Ordinal))
+            {
+                counters[name["wan_".Length..^"_new".Length]] = counter.GetProperty("packets").GetInt64();
+            }
+        }
+        return counters;
+    }
+
+    /// <summary>One iperf3 run from the LAN client; a busy or not yet ready server gets two more tries.</summary>
+    private async Task<(double Gbps, int Retransmits)> IperfAsync(NetnsLab lab, int streamCount, CancellationToken ct)
+    {
+        List<string> args = ["-c", Server, "-p", Port, "-t", seconds.ToString(CultureInfo.InvariantCulture), "-J", "--connect-timeout", "3000"];
+        if (streamCount > 1)
+        {
+            args.AddRange(["-P", streamCount.ToString(CultureInfo.InvariantCulture)]);
+        }
+        var client = new ProcessCommandRunner(lab.Lan);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await client.RunAsync("iperf3", args, null, ct);
+            string? error = null;
+            try
+            {
+                using var doc = JsonDocument.Parse(result.Stdout);
+                var root = doc.RootElement;
+                if (root.TryGetProperty("error", out var e))
+                {
+                    error = e.GetString();
+                }
+                else
+                {
+                    var end = root.GetProperty("end");
+                    var bits = end.GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+                    var retrans = end.TryGetProperty("sum_sent", out var sent) && sent.TryGetProperty("retransmits", out var r) ? r.GetInt32() : 0;
+                    if (result.Succeeded && bits > 0)
+                    {
+                        return (bits / 1e9, retrans);
+                    }
+                    error = $"exit {result.ExitCode}, {bits} bit/s";
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                error = $"exit {result.ExitCode}: {ex.Message}; stderr: {result.Stderr.Trim()}";
+            }
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"iperf3 -P {streamCount} failed: {error}");
+            }
+            await log.WriteLineAsync($"  iperf3 failed ({error}); retrying");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    private static async Task WaitListeningAsync(NetnsLab lab, Process server, ConcurrentQueue<string> errors, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"the iperf3 server ended at once: {string.Join(" | ", errors)}");
+            }
+            if ((await lab.ExecAsync(lab.Inet, "ss", "-Hltn")).Contains($"{Server}:{Port}", StringComparison.Ordinal))
+            {
+                return;
+            }
+            await Task.Delay(100, ct);
+        }
+        throw new TimeoutException("the iperf3 server did not listen within 5 s");
+    }
+}

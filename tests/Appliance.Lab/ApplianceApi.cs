@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Status;
+
+namespace Appliance.Lab;
+
+/// <summary>The lab's REST client of the appliance: waits for it, seeds a configuration, reads the live status.</summary>
+public sealed class ApplianceApi(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    public Uri BaseAddress => baseAddress;
+
+    /// <summary>Polls /healthz until it answers 200, the process dies, or <paramref name="limit"/> passes.</summary>
+    public async Task WaitHealthyAsync(ApplianceProcess process, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        string last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new LabException($"the appliance exited with code {process.ExitCode} before answering on {baseAddress} (is the port already in use?)");
+            }
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                attempt.CancelAfter(TimeSpan.FromSeconds(2));
+                using var response = await _http.GetAsync("healthz", attempt.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+                last = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                last = ex.Message;
+            }
+            await Task.Delay(250, ct);
+        }
+        throw new LabException($"the appliance did not answer {baseAddress}healthz within {limit.TotalSeconds:0} s ({last})");
+    }
+
+    public async Task<IReadOnlyList<WanLink>> ListWansAsync(CancellationToken ct) =>
+        await _http.GetFromJsonAsync<List<WanLink>>("api/v1/wans", ConfigJson.Options, ct) ?? [];
+
+    /// <summary>Replaces the pending configuration and applies it; returns the new revision's id.</summary>
+    public async Task<long> ImportAndApplyAsync(ApplianceConfig config, string comment, CancellationToken ct)
+    {
+        using var imported = await EnsureAsync(await _http.PostAsJsonAsync("api/v1/config/import", config, ConfigJson.Options, ct), "import", ct);
+        using var response = await EnsureAsync(await _http.PostAsJsonAsync("api/v1/config/apply", new { comment }, ConfigJson.Options, ct), "apply", ct);
+        var revision = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return revision.GetProperty("id").GetInt64();
+    }
+
+    public async Task<EngineStatus> GetStatusAsync(CancellationToken ct) =>
+        await _http.GetFromJsonAsync<EngineStatus>("api/v1/status", ConfigJson.Options, ct)
+        ?? throw new LabException("/api/v1/status returned nothing");
+
+    /// <summary>Waits (bounded) until the engine runs a revision (a given one, or any); returns the last status seen.</summary>
+    public async Task<EngineStatus> WaitRunningAsync(long? revision, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        EngineStatus status = EngineStatus.NotRunning("no status yet");
+        while (DateTime.UtcNow < deadline)
+        {
+            status = await GetStatusAsync(ct);
+            if (status.Running && (revision is null || status.RevisionId == revision))
+            {
+                return status;
+            }
+            await Task.Delay(200, ct);
+        }
+        return status;
+    }
+
+    private static async Task<HttpResponseMessage> EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            response.Dispose();
+            throw new LabException($"{what} failed with HTTP {(int)response.StatusCode}: {body}");
+        }
+        return response;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+
+namespace Appliance.Lab;
+
+/// <summary>
+/// The real appliance (Appliance.Web, built in Release) as a child process in the host namespace: its web UI and API
+/// listen on the host, and only its engine's kernel commands go into the lab's appliance namespace.
+/// </summary>
+public sealed class ApplianceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private int _stopping;
+
+    private ApplianceProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Raised when the process ends without <see cref="StopAsync"/> having asked it to.</summary>
+    public event Action<int>? ExitedUnexpectedly;
+
+    public static string WebDll(string repoRoot) => Path.Combine(repoRoot, "Appliance.Web", "bin", "Release", "net10.0", "Appliance.Web.dll");
+
+    public static ApplianceProcess Start(string repoRoot, string networkNamespace, string dataDirectory, LabOptions options)
+    {
+        var dll = WebDll(repoRoot);
+        if (!File.Exists(dll))
+        {
+            throw new LabException($"{dll} is missing: build it first (dotnet build Appliance.Web -c Release; scripts/run.sh does).");
+        }
+        Directory.CreateDirectory(dataDirectory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The project folder is the content root, as with `dotnet run`: appsettings.json (log levels) is read from there.
+            WorkingDirectory = Path.Combine(repoRoot, "Appliance.Web"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in options.ApplianceArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["Appliance__DataDirectory"] = dataDirectory;
+        start.Environment["Appliance__Engine__NetworkNamespace"] = networkNamespace;
+        start.Environment["ASPNETCORE_URLS"] = options.Urls;
+        start.Environment["DOTNET_NOLOGO"] = "1";
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var appliance = new ApplianceProcess(process);
+        process.OutputDataReceived += (_, e) => Forward(Console.Out, e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(Console.Error, e.Data);
+        process.Exited += (_, _) =>
+        {
+            if (Volatile.Read(ref appliance._stopping) == 0)
+            {
+                appliance.ExitedUnexpectedly?.Invoke(process.ExitCode);
+            }
+        };
+        if (!process.Start())
+        {
+            throw new LabException("could not start the appliance (dotnet)");
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return appliance;
+    }
+
+    private static void Forward(TextWriter writer, string? line)
+    {
+        if (line is not null)
+        {
+            writer.WriteLine("  appliance │ " + line);
+        }
+    }
+
+    /// <summary>Stops the child: SIGTERM to its PID for a clean shutdown, then a kill of its process tree after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        Interlocked.Exchange(ref _stopping, 1);
+        if (_process.HasExited)
+        {
+            return;
+        }
+        Posix.Terminate(_process.Id);
+        using var wait = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"lab: the appliance (pid {_process.Id}) did not stop within {grace.TotalSeconds:0} s; killing it");
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended in the meantime.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(10));
+        _process.Dispose();
+    }
+}
+
+/// <summary>A failure the lab explains to the user in one line (no stack trace).</summary>
+public sealed class LabException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,283 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Kernel;
+using Appliance.Testing;
+
+namespace Appliance.Lab;
+
+/// <summary>
+/// One run of the lab: builds the site, starts the appliance as a child process, seeds its configuration, drives traffic,
+/// prints a table every 5 seconds, and on Ctrl-C/SIGTERM (or any failure) tears everything down in reverse order.
+/// </summary>
+public sealed class LabSession : IAsyncDisposable
+{
+    /// <summary>Fixed, so a run after a crash finds (and removes) what the crashed run left.</summary>
+    public const string Prefix = "lab-";
+    private const int ExtraClients = 4;
+    private const string LockPath = "/run/appliance-lab.lock";
+    private static readonly TimeSpan TableEvery = TimeSpan.FromSeconds(5);
+    private static readonly LabWan[] SiteWans = [new(1, 50), new(2, 20), new(3, 10)];
+
+    private readonly LabOptions _options;
+    private readonly CancellationTokenSource _stop;
+    private FileStream? _lock;
+    private NetnsLab? _lab;
+    private LabServers? _servers;
+    private ApplianceProcess? _appliance;
+    private ApplianceApi? _api;
+    private TrafficGenerator? _traffic;
+    private string? _failure;
+
+    private LabSession(LabOptions options, CancellationTokenSource stop)
+    {
+        _options = options;
+        _stop = stop;
+    }
+
+    public static async Task<int> RunAsync(LabOptions options)
+    {
+        using var stop = new CancellationTokenSource();
+        var signalled = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            // A signal can arrive twice (e.g. timeout signals the process and then its group): act on the first.
+            if (Interlocked.Exchange(ref signalled, 1) == 0)
+            {
+                Console.WriteLine($"{Environment.NewLine}lab: {context.Signal}: stopping…");
+                stop.Cancel();
+            }
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+        var session = new LabSession(options, stop);
+        var exitCode = 0;
+        try
+        {
+            await session.StartAsync(stop.Token);
+            await session.PrintTablesAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl-C, SIGTERM, or the appliance died (then _failure says so).
+        }
+        catch (LabException ex)
+        {
+            session._failure = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            session._failure = ex.ToString();
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+        if (session._failure is { } failure)
+        {
+            Console.Error.WriteLine($"lab: {failure}");
+            exitCode = 1;
+        }
+        return exitCode;
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        TakeLock();
+        await RemoveLeftoversAsync();
+
+        Console.WriteLine($"lab: building the site ({string.Join(", ", SiteWans.Select(w => $"{w.Interface} {w.RateMbit} Mbit/s"))}) …");
+        _lab = await NetnsLab.CreateAsync(SiteWans, ExtraClients, Prefix, ct);
+        _servers = new LabServers(_lab.Thread(_lab.Inet));
+
+        var repo = FindRepoRoot();
+        var data = Path.Combine(repo, "data", "lab");
+        Console.WriteLine($"lab: starting the appliance ({Path.GetRelativePath(repo, ApplianceProcess.WebDll(repo))}, engine in {_lab.Appliance}) …");
+        _appliance = ApplianceProcess.Start(repo, _lab.Appliance, data, _options);
+        _appliance.ExitedUnexpectedly += code =>
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                // Stopping anyway: a Ctrl-C in the terminal reaches the appliance too, and it may be quicker.
+                return;
+            }
+            _failure ??= _traffic is null
+                ? $"the appliance exited with code {code} before it was ready (see its output above; is {_options.ApiBase} already in use?)"
+                : $"the appliance (pid {_appliance.Pid}) exited unexpectedly with code {code} (see its output above)";
+            _stop.Cancel();
+        };
+        _api = new ApplianceApi(_options.ApiBase);
+        await _api.WaitHealthyAsync(_appliance, TimeSpan.FromSeconds(60), ct);
+
+        var configuration = await SeedAsync(_api, _lab, ct);
+        _traffic = new TrafficGenerator(_lab.Thread(_lab.Lan), _servers, ExtraClients);
+        _traffic.Start();
+        PrintBanner(_lab, data, configuration);
+    }
+
+    /// <summary>Seeds the lab's configuration if the database has no WANs yet (a later run keeps what the admin changed).</summary>
+    private static async Task<string> SeedAsync(ApplianceApi api, NetnsLab lab, CancellationToken ct)
+    {
+        long? revision = null;
+        string what;
+        var existing = await api.ListWansAsync(ct);
+        if (existing.Count == 0)
+        {
+            revision = await api.ImportAndApplyAsync(SeedConfig(lab.Wans), "lab: initial configuration (dsl, cable, lte as backup tier; TCP 8443 via cable)", ct);
+            what = $"seeded and applied as revision {revision}";
+        }
+        else
+        {
+            what = $"kept the existing one ({string.Join(", ", existing.Select(w => w.Name))})";
+        }
+        var status = await api.WaitRunningAsync(revision, TimeSpan.FromSeconds(30), ct);
+        if (!status.Running)
+        {
+            Console.Error.WriteLine($"lab: warning: the engine is not running yet: {status.Message}");
+        }
+        return what;
+    }
+
+    public static ApplianceConfig SeedConfig(IReadOnlyList<LabWan> wans) => new()
+    {
+        Wans =
+        [
+            Wan("dsl", wans[0], weight: 5),
+            Wan("cable", wans[1], weight: 2),
+            Wan("lte", wans[2], weight: 1, tier: 2),
+        ],
+        Rules =
+        [
+            new Rule { Description = "lab: TCP port 8443 via cable", Protocol = RuleProtocol.Tcp, DestinationPorts = "8443", Action = RuleAction.Pin, Wan = "cable" },
+        ],
+        Settings = new ApplianceSettings
+        {
+            Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] },
+        },
+    };
+
+    private static WanLink Wan(string name, LabWan wan, int weight, int tier = 1) => new()
+    {
+        Name = name,
+        Interface = wan.Interface,
+        Gateway = wan.Gateway.ToString(),
+        Weight = weight,
+        Tier = tier,
+    };
+
+    private void PrintBanner(NetnsLab lab, string data, string configuration)
+    {
+        var url = _options.ApiBase.ToString().TrimEnd('/');
+        var namespaces = new[] { lab.Lan, lab.Appliance }.Concat(lab.Wans.Select(w => lab.Isp(w.Index))).Append(lab.Inet);
+        var lastClient = LabAddresses.ExtraClient(ExtraClients - 1).GetAddressBytes()[3];
+        Console.WriteLine($"""
+
+            ── Appliance lab ─────────────────────────────────────────────────────────────
+              namespaces  {string.Join(", ", namespaces)}
+              site        LAN {LabAddresses.LanSubnet} (clients {LabAddresses.Client}, {LabAddresses.ExtraClient(0)}-{lastClient}) ─ appliance ─ ISPs ─ internet ({LabAddresses.Server})
+              WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
+              appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
+              web UI/API  {url}  (API docs {url}/api/docs)
+              traffic     every second 20 TCP + 4 TCP to port 8443 + 5 UDP flows; every 3 s two 8 MB downloads
+            Ctrl-C to stop.
+
+            """);
+    }
+
+    private async Task PrintTablesAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TableEvery);
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            Appliance.Engine.Status.EngineStatus? status = null;
+            string? error = null;
+            try
+            {
+                status = await _api!.GetStatusAsync(ct);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                error = ex.Message;
+            }
+            Console.WriteLine(StatusTable.Render(_lab!.Wans, _servers!, status, error, _traffic!.Summary));
+        }
+    }
+
+    /// <summary>Only one lab at a time: the namespaces' names and the port are fixed.</summary>
+    private void TakeLock()
+    {
+        try
+        {
+            _lock = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new LabException($"another lab is running ({LockPath} is locked); stop it first");
+        }
+    }
+
+    /// <summary>Holding the lock, namespaces with the lab's names can only be leftovers of a run that was killed.</summary>
+    private static async Task RemoveLeftoversAsync()
+    {
+        var names = new[] { "lan", "app", "inet" }.Concat(SiteWans.Select(w => "isp" + w.Index.ToString(CultureInfo.InvariantCulture))).Select(n => Prefix + n);
+        var host = new ProcessCommandRunner();
+        foreach (var name in names.Where(n => File.Exists(Path.Combine("/run/netns", n))))
+        {
+            Console.WriteLine($"lab: removing namespace {name} left by an earlier run");
+            await host.RunAsync("ip", ["netns", "del", name]);
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new LabException($"no Appliance.sln above {AppContext.BaseDirectory}: run the lab from the repository (bash scripts/run.sh)");
+    }
+
+    /// <summary>Tears down in reverse order; each step runs even if an earlier one failed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Console.WriteLine("lab: tearing down …");
+        if (_traffic is not null)
+        {
+            await Step("stopping traffic", _traffic.StopAsync);
+        }
+        if (_servers is not null)
+        {
+            await Step("stopping servers", () => { _servers.Dispose(); return Task.CompletedTask; });
+        }
+        if (_appliance is not null)
+        {
+            await Step($"stopping the appliance (pid {_appliance.Pid})", async () => await _appliance.DisposeAsync());
+        }
+        _api?.Dispose();
+        if (_lab is not null)
+        {
+            await Step($"removing namespaces ({Prefix}*)", async () => await _lab.DisposeAsync());
+        }
+        _lock?.Dispose();
+        Console.WriteLine("lab: stopped");
+    }
+
+    private static async Task Step(string what, Func<Task> action)
+    {
+        Console.WriteLine($"lab:   {what}");
+        try
+        {
+            await action();
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"lab:   {what} failed: {ex.Message}");
+        }
+    }
+}
