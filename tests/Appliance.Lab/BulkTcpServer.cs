@@ -1,3 +1,4 @@
+using Appliance.Engine.Kernel;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -16,7 +17,7 @@ public sealed class BulkTcpServer : CountingServer
     private readonly Socket _listener;
     private readonly ConcurrentDictionary<IPAddress, double> _lastMbit = new();
 
-    public BulkTcpServer(NetnsThread ns, IPEndPoint endpoint, int bytes)
+    public BulkTcpServer(NamespaceThread ns, IPEndPoint endpoint, int bytes)
     {
         Endpoint = endpoint;
         Bytes = bytes;

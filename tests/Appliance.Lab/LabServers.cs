@@ -1,3 +1,4 @@
+using Appliance.Engine.Kernel;
 using System.Net;
 using Appliance.Testing;
 
@@ -8,7 +9,7 @@ public sealed class LabServers : IDisposable
 {
     public const int BulkBytes = 8 * 1024 * 1024;
 
-    public LabServers(NetnsThread inet)
+    public LabServers(NamespaceThread inet)
     {
         Web = new CountingTcpServer(inet, new IPEndPoint(LabAddresses.Server, 8080));
         Pinned = new CountingTcpServer(inet, new IPEndPoint(LabAddresses.Server, 8443));

@@ -1,3 +1,4 @@
+using Appliance.Engine.Kernel;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Testing;
@@ -9,7 +10,7 @@ namespace Appliance.Lab;
 /// pinned port and a few UDP flows; every few seconds bulk downloads so the links' rates show. Every iteration is bounded
 /// in count and time, so stopping never waits long.
 /// </summary>
-public sealed class TrafficGenerator(NetnsThread lan, LabServers servers, int clients)
+public sealed class TrafficGenerator(NamespaceThread lan, LabServers servers, int clients)
 {
     private const int ShortTcpPerSecond = 20;
     private const int PinnedPerSecond = 4;

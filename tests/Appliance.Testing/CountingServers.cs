@@ -1,3 +1,4 @@
+using Appliance.Engine.Kernel;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -33,7 +34,7 @@ public sealed class CountingTcpServer : CountingServer
 {
     private readonly Socket _listener;
 
-    public CountingTcpServer(NetnsThread ns, IPEndPoint endpoint)
+    public CountingTcpServer(NamespaceThread ns, IPEndPoint endpoint)
     {
         Endpoint = endpoint;
         _listener = ns.Invoke(() =>
@@ -97,7 +98,7 @@ public sealed class CountingUdpServer : CountingServer
 {
     private readonly Socket _socket;
 
-    public CountingUdpServer(NetnsThread ns, IPEndPoint endpoint)
+    public CountingUdpServer(NamespaceThread ns, IPEndPoint endpoint)
     {
         Endpoint = endpoint;
         _socket = ns.Invoke(() =>

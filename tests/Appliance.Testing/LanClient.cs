@@ -1,3 +1,4 @@
+using Appliance.Engine.Kernel;
 using System.Net;
 using System.Net.Sockets;
 
@@ -10,7 +11,7 @@ public static class LanClient
     public sealed record BurstResult(int Succeeded, int Failed, string? FirstError);
 
     /// <summary>Opens <paramref name="count"/> TCP connections (connect, send a byte, close, wait for the server to close).</summary>
-    public static async Task<BurstResult> TcpBurstAsync(NetnsThread ns, IPEndPoint server, int count, TimeSpan limit, IPAddress? source = null)
+    public static async Task<BurstResult> TcpBurstAsync(NamespaceThread ns, IPEndPoint server, int count, TimeSpan limit, IPAddress? source = null)
     {
         var deadline = DateTime.UtcNow + limit;
         int ok = 0, failed = 0;
@@ -49,7 +50,7 @@ public static class LanClient
     }
 
     /// <summary>Sends one datagram from each of <paramref name="count"/> new sockets (new flows) and waits for each echo.</summary>
-    public static async Task<BurstResult> UdpFlowsAsync(NetnsThread ns, IPEndPoint server, int count, TimeSpan limit)
+    public static async Task<BurstResult> UdpFlowsAsync(NamespaceThread ns, IPEndPoint server, int count, TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
         int ok = 0, failed = 0;

@@ -16,7 +16,7 @@ public sealed class NetnsLab : IAsyncDisposable
 {
     private readonly ProcessCommandRunner _host = new();
     private readonly List<string> _created = [];
-    private readonly Dictionary<string, NetnsThread> _threads = [];
+    private readonly Dictionary<string, NamespaceThread> _threads = [];
     private readonly List<Process> _processes = [];
 
     private NetnsLab(string prefix, IReadOnlyList<LabWan> wans)
@@ -63,13 +63,13 @@ public sealed class NetnsLab : IAsyncDisposable
         new ProcessCommandRunner(ns).RunCheckedAsync(command[0], command.Skip(1).ToList());
 
     /// <summary>A thread inside <paramref name="ns"/> for creating sockets there.</summary>
-    public NetnsThread Thread(string ns)
+    public NamespaceThread Thread(string ns)
     {
         lock (_threads)
         {
             if (!_threads.TryGetValue(ns, out var thread))
             {
-                _threads[ns] = thread = new NetnsThread(ns);
+                _threads[ns] = thread = new NamespaceThread(ns);
             }
             return thread;
         }

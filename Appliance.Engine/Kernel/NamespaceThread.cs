@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace Appliance.Testing;
+namespace Appliance.Engine.Kernel;
 
 /// <summary>A dedicated OS thread that has entered a network namespace; sockets created on it live there.</summary>
-/// <remarks>setns affects only the calling thread, and a socket keeps the namespace it was created in, so
-/// the test process can act as client and server in several namespaces without spawning programs.</remarks>
-public sealed partial class NetnsThread : IDisposable
+/// <remarks>setns affects only the calling thread, and a socket keeps the namespace it was created in: the engine
+/// probes from the namespace it manages, and tests act as client and server in several namespaces in one process.</remarks>
+public sealed partial class NamespaceThread : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public NetnsThread(string ns)
+    public NamespaceThread(string ns)
     {
         Namespace = ns;
         _thread = new Thread(() => Run(ns)) { IsBackground = true, Name = $"netns {ns}" };
