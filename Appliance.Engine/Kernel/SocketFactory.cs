@@ -6,6 +6,9 @@ namespace Appliance.Engine.Kernel;
 public interface ISocketFactory
 {
     Socket Create(AddressFamily family, SocketType type, ProtocolType protocol);
+
+    /// <summary>Runs socket-creating code (e.g. raw libc calls) in the namespace.</summary>
+    T Invoke<T>(Func<T> create) => create();
 }
 
 /// <summary>Sockets in the process's own namespace (production).</summary>
@@ -21,6 +24,8 @@ public sealed class NamespaceSocketFactory(string ns) : ISocketFactory, IDisposa
 
     public Socket Create(AddressFamily family, SocketType type, ProtocolType protocol) =>
         _thread.Value.Invoke(() => new Socket(family, type, protocol));
+
+    public T Invoke<T>(Func<T> create) => _thread.Value.Invoke(create);
 
     public void Dispose()
     {
