@@ -17,6 +17,7 @@ public sealed partial class EngineReconciler(
     IRunningConfigSource config,
     ILinkHealthSource health,
     KernelApplier applier,
+    ConntrackFlusher flusher,
     ICommandRunner runner,
     EngineStatusTracker status,
     ILogger<EngineReconciler> logger) : BackgroundService
@@ -54,6 +55,7 @@ public sealed partial class EngineReconciler(
         var snapshot = config.Current;
         var links = health.Current;
         var desired = Planner.Plan(snapshot, links);
+        var before = applier.LastGood;
         try
         {
             await applier.ApplyAsync(desired, ct);
@@ -69,6 +71,25 @@ public sealed partial class EngineReconciler(
             {
                 await config.MarkFailedAsync(snapshot.RevisionId, ex.Message, ct);
             }
+            return;
+        }
+        await FlushSessionsAsync(before, desired, ct);
+    }
+
+    /// <summary>After the new plan is in the kernel, sessions stuck on a WAN that left are cut so they re-establish.</summary>
+    private async Task FlushSessionsAsync(DesiredState? before, DesiredState after, CancellationToken ct)
+    {
+        foreach (var (wan, why) in SessionFlush.Between(before, after))
+        {
+            try
+            {
+                var flushed = await flusher.FlushAsync(wan.Mark, ct);
+                LogFlushed(logger, wan.Name, flushed, why);
+            }
+            catch (KernelCommandException ex)
+            {
+                LogFlushFailed(logger, wan.Name, ex);
+            }
         }
     }
 
@@ -77,6 +98,12 @@ public sealed partial class EngineReconciler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying revision {RevisionId} failed; the last good state stays")]
     private static partial void LogApplyFailed(ILogger logger, long revisionId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WAN {Wan}: {Count} sessions flushed ({Why})")]
+    private static partial void LogFlushed(ILogger logger, string wan, int count, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAN {Wan}: flushing its sessions failed")]
+    private static partial void LogFlushFailed(ILogger logger, string wan, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The engine cannot run: {Reason}")]
     private static partial void LogCannotRun(ILogger logger, string reason);

@@ -1,4 +1,5 @@
 using Appliance.Engine.Health;
+using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Status;
 using Appliance.Engine.Telemetry;
@@ -26,15 +27,27 @@ public static class EngineServiceCollectionExtensions
             return services;
         }
         services.TryAddSingleton<ICommandRunner>(sp => new ProcessCommandRunner(sp.GetRequiredService<IOptions<EngineOptions>>().Value.NetworkNamespace));
+        services.TryAddSingleton<ISocketFactory>(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.NetworkNamespace is { } ns
+            ? new NamespaceSocketFactory(ns)
+            : new LocalSocketFactory());
         services.TryAddSingleton<LinkObserver>();
         services.TryAddSingleton<KernelApplier>();
-        services.TryAddSingleton<CarrierHealthMonitor>();
-        services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<CarrierHealthMonitor>());
-        services.AddHostedService(sp => sp.GetRequiredService<CarrierHealthMonitor>());
+        services.TryAddSingleton<ConntrackFlusher>();
+        services.AddProbers();
+        services.TryAddSingleton<IHealthEventSink, DiscardingHealthEventSink>();
+        services.TryAddSingleton<HealthMonitor>();
+        services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<HealthMonitor>());
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.TryAddSingleton<EngineReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineReconciler>());
         services.AddHostedService<CounterSampler>();
         return services;
+    }
+
+    /// <summary>Where events go when no store is registered (engine used without the database).</summary>
+    private sealed class DiscardingHealthEventSink : IHealthEventSink
+    {
+        public Task RecordAsync(HealthEvent healthEvent, CancellationToken ct = default) => Task.CompletedTask;
     }
 
     private sealed class DisabledEngine(EngineStatusTracker status) : Microsoft.Extensions.Hosting.IHostedService

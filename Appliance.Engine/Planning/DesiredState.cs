@@ -36,4 +36,6 @@ public sealed record SysctlSpec(string Key, string Value)
 }
 
 /// <summary>How the planner sees one WAN: its kernel identifiers and whether it carries new sessions.</summary>
-public sealed record WanPlan(string Name, string Interface, int Slot, uint Mark, int Table, bool Usable, string Reason);
+/// <param name="Usable">Healthy enough to carry sessions.</param>
+/// <param name="Active">In the group that gets new balanced sessions now (best usable tier).</param>
+public sealed record WanPlan(string Name, string Interface, int Slot, uint Mark, int Table, bool Usable, bool Active, Configuration.FailbackPolicy Failback, string Reason);

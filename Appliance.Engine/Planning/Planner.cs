@@ -21,13 +21,17 @@ public static class Planner
         }
 
         var active = ActiveSet.Choose(wans);
+        var activeNames = active.Select(a => a.Wan.Name).ToHashSet(StringComparer.Ordinal);
+        wans = wans.Select(w => w with { Plan = w.Plan with { Active = activeNames.Contains(w.Plan.Name) } }).ToList();
+        active = active.Select(a => (wans.Single(w => w.Plan.Name == a.Wan.Name).Plan, a.Weight)).ToList();
         if (wans.Count > 0 && active.Count == 0)
         {
             warnings.Add("no WAN is usable: new sessions are refused until one recovers");
         }
 
-        var routes = wans.Where(w => w.Plan.Usable)
-            .Select(w => new RouteSpec(w.Plan.Table, "default", w.Gateway, w.Plan.Interface))
+        // A WAN with carrier keeps its route even when probes call it down: the probes need it to see it recover.
+        var routes = wans.Where(w => w.Routed)
+            .Select(w => new RouteSpec(w.Plan.Table, "default", w.Gateway!, w.Plan.Interface))
             .ToList();
         var ipRules = wans
             .Select(w => new IpRuleSpec(KernelIds.MarkRulePriority, w.Plan.Mark, KernelIds.MarkMask, w.Plan.Table))
@@ -39,7 +43,7 @@ public static class Planner
             sysctls.Add(new SysctlSpec("net/ipv4/ip_forward", "1"));
             // Policy routing makes paths asymmetric; strict reverse-path filtering would drop legitimate replies.
             // Only for routed WANs: the interface of a down WAN may not exist at all (an unplugged modem).
-            sysctls.AddRange(wans.Where(w => w.Plan.Usable).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
+            sysctls.AddRange(wans.Where(w => w.Routed).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
         }
 
         var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, warnings);
@@ -57,10 +61,11 @@ public static class Planner
             : gateway is null ? "no gateway learned from DHCP yet"
             : !ipv4 ? $"gateway {gateway} is IPv6; only IPv4 WAN routing is supported so far"
             : link.Reason;
-        var plan = new WanPlan(wan.Name, wan.Interface, slot, KernelIds.MarkOf(slot), KernelIds.TableOf(slot), usable, reason);
-        return new PlannedWan(plan, wan, gateway);
+        var plan = new WanPlan(wan.Name, wan.Interface, slot, KernelIds.MarkOf(slot), KernelIds.TableOf(slot), usable, false, wan.Failback, reason);
+        return new PlannedWan(plan, wan, gateway, Routed: link.Carrier && ipv4);
     }
 }
 
 /// <summary>A WAN as the planner works with it: plan, configuration and resolved gateway.</summary>
-internal sealed record PlannedWan(WanPlan Plan, WanLink Config, string? Gateway);
+/// <param name="Routed">Its routing table holds a default route (carrier and an IPv4 gateway).</param>
+internal sealed record PlannedWan(WanPlan Plan, WanLink Config, string? Gateway, bool Routed);

@@ -4,12 +4,13 @@ using Appliance.Engine.Planning;
 namespace Appliance.Engine.Status;
 
 /// <summary>Keeps the engine's status as the reconciler and the counters report it.</summary>
-public sealed class EngineStatusTracker(TimeProvider time) : IEngineStatusSource
+public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? health = null) : IEngineStatusSource
 {
     private volatile EngineStatus _current = EngineStatus.NotRunning("engine starting");
     private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
 
-    public EngineStatus Current => _current;
+    /// <summary>The last applied plan, with each WAN's live state, reason and probe figures.</summary>
+    public EngineStatus Current => health is null ? _current : WithLiveHealth(_current, health);
 
     public void NotRunning(string message) => _current = EngineStatus.NotRunning(message);
 
@@ -26,6 +27,30 @@ public sealed class EngineStatusTracker(TimeProvider time) : IEngineStatusSource
         var current = _current;
         _current = current with { Wans = current.Wans.Select(WithCounters).ToList() };
     }
+
+    private static EngineStatus WithLiveHealth(EngineStatus status, ILinkHealthSource source)
+    {
+        var links = source.Current;
+        var metrics = source.Metrics;
+        return status with
+        {
+            Wans = status.Wans.Select(w =>
+            {
+                var m = metrics.GetValueOrDefault(w.Name) ?? LinkMetrics.None;
+                var link = links.GetValueOrDefault(w.Name);
+                return w with
+                {
+                    State = link?.State.ToString().ToLowerInvariant() ?? w.State,
+                    Reason = link?.Reason ?? w.Reason,
+                    RttMs = Round(m.RttMs),
+                    JitterMs = Round(m.JitterMs),
+                    LossPercent = Round(m.LossPercent),
+                };
+            }).ToList(),
+        };
+    }
+
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
 
     private List<WanStatus> Wans(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
         state.Wans.Select(w =>

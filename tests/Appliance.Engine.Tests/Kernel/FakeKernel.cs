@@ -42,6 +42,7 @@ internal sealed class FakeKernel : ICommandRunner
             "nft" => Nft(a, stdin, line),
             "sysctl" => Sysctl(a, line),
             "ip" => Ip(a, line),
+            "conntrack" when a is ["-D", "--mark", var mark] => Flush(mark, line),
             _ => new CommandResult(127, "", $"unknown program {program}"),
         });
     }
@@ -115,6 +116,17 @@ internal sealed class FakeKernel : ICommandRunner
             default:
                 return new CommandResult(1, "", $"unsupported ip call: {line}");
         }
+    }
+
+    /// <summary>The marks whose sessions were flushed, in order.</summary>
+    public List<string> Flushed { get; } = [];
+
+    private CommandResult Flush(string mark, string line)
+    {
+        Flushed.Add(mark);
+        Mutations.Add(line);
+        // Like conntrack: exit 1 when nothing matched.
+        return new CommandResult(1, "", "conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n");
     }
 
     private static CommandResult Ok(string stdout = "") => new(0, stdout, "");

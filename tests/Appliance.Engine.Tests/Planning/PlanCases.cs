@@ -7,7 +7,8 @@ namespace Appliance.Engine.Tests.Planning;
 internal static class PlanCases
 {
     public static readonly LinkHealth Up = new(LinkState.Up, "up: carrier present");
-    public static readonly LinkHealth Down = new(LinkState.Down, "down: no carrier on the interface");
+    public static readonly LinkHealth Down = new(LinkState.Down, "down: no carrier on the interface", Carrier: false);
+    public static readonly LinkHealth ProbeDown = new(LinkState.Down, "down: 3 rounds in a row without an answer for 0.5 s (timeout)");
 
     public static WanLink Wan(string name, string iface, string gateway, int weight = 1, int tier = 1, WanMode mode = WanMode.Balance) =>
         new() { Name = name, Interface = iface, Gateway = gateway, Weight = weight, Tier = tier, Mode = mode };
@@ -75,6 +76,8 @@ internal static class PlanCases
             Settings = Lan,
         };
         yield return ("pinned_wan_down", Snap(pinned), new() { ["dsl"] = Up, ["cable"] = Down });
+
+        yield return ("probes_down_keep_the_route_for_recovery", Snap(new() { Wans = [dsl, cable], Settings = Lan }), new() { ["dsl"] = ProbeDown, ["cable"] = Up });
 
         yield return ("all_wans_down", Snap(new() { Wans = [dsl, cable], Settings = Lan }), new() { ["dsl"] = Down, ["cable"] = Down });
 
