@@ -12,6 +12,7 @@ public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> opti
     public DbSet<SettingsEntity> Settings => Set<SettingsEntity>();
     public DbSet<RevisionEntity> Revisions => Set<RevisionEntity>();
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
+    public DbSet<HealthEventEntity> HealthEvents => Set<HealthEventEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ApplianceDbContext).Assembly);

@@ -22,6 +22,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<ConfigStore>();
         services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
         services.TryAddSingleton<Engine.Configuration.IRunningConfigSource>(sp => sp.GetRequiredService<ConfigStore>());
+        services.TryAddSingleton<HealthEventStore>();
+        services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -11,6 +11,10 @@ internal static class StatusApi
         api.MapGet("/status", (IEngineStatusSource engine) => TypedResults.Ok(engine.Current))
             .WithTags("Status").WithName("GetStatus").WithSummary("Engine and per-WAN state; says so when the engine is not running");
 
+        api.MapGet("/events", async (string? wan, int? limit, HealthEventStore events, CancellationToken ct) =>
+                TypedResults.Ok(await events.ListAsync(wan, limit ?? 200, ct)))
+            .WithTags("Status").WithName("ListEvents").WithSummary("WAN state changes (time, WAN, from, to, reason), newest first; ?wan= and ?limit= (default 200)");
+
         api.MapGet("/audit", async (int? limit, IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAuditAsync(limit ?? 200, ct)))
             .WithTags("Status").WithName("ListAudit").WithSummary("Audit trail, newest first (?limit=, default 200)");
     }
