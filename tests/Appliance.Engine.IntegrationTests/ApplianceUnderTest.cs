@@ -35,6 +35,34 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         Name = $"wan{wan.Index}", Interface = wan.Interface, Gateway = wan.Gateway.ToString(), Weight = weight, Tier = tier, Enabled = enabled,
     };
 
+    /// <summary>A WAN probed with ICMP to the lab's internet server, with the default (about one second) timing.</summary>
+    public static WanLink ProbedWan(LabWan wan, int weight = 1, int tier = 1, FailbackPolicy failback = FailbackPolicy.Keep) =>
+        Wan(wan, weight, tier) with { Failback = failback, Probes = new ProbeSettings { Targets = [LabAddresses.Server.ToString()] } };
+
+    /// <summary>The live status of one WAN.</summary>
+    public async Task<JsonElement> WanStatusAsync(string name)
+    {
+        var status = await Api.GetFromJsonAsync<JsonElement>("/api/v1/status");
+        return status.GetProperty("wans").EnumerateArray().Single(w => w.GetProperty("name").GetString() == name);
+    }
+
+    /// <summary>Polls (bounded) until a WAN's live state satisfies <paramref name="condition"/>.</summary>
+    public async Task<JsonElement> WaitForWanAsync(string name, Func<JsonElement, bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        JsonElement wan = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            wan = await WanStatusAsync(name);
+            if (condition(wan))
+            {
+                return wan;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"WAN {name} did not reach the expected state within {limit}; last: {wan}");
+    }
+
     public static ApplianceSettings LabSettings => new()
     {
         Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] },

@@ -97,6 +97,14 @@ public sealed class NetnsLab : IAsyncDisposable
             ? ExecAsync(Isp(index), "nft", "add", "rule", "inet", "isp", "forward", "drop")
             : ReloadIspRulesAsync(Wans.Single(w => w.Index == index));
 
+    /// <summary>Drops a share of the packets an ISP forwards toward the appliance (there is no netem here).</summary>
+    public Task SetIspLossAsync(int index, int percent) =>
+        ExecAsync(Isp(index), "nft", "add", "rule", "inet", "isp", "forward", "iifname", "core", "numgen", "random", "mod", "100", "<",
+            percent.ToString(CultureInfo.InvariantCulture), "drop");
+
+    /// <summary>Takes the ISP's side of the WAN cable down or up: the appliance sees carrier go and come.</summary>
+    public Task SetCarrierAsync(int index, bool up) => ExecAsync(Isp(index), "ip", "link", "set", "cpe", up ? "up" : "down");
+
     public async ValueTask DisposeAsync()
     {
         lock (_processes)

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Planning;
+using Appliance.Testing;
+
+namespace Appliance.Engine.IntegrationTests.Health;
+
+/// <summary>Failure detection, failover and failback on real links, with the default probe timing.</summary>
+public sealed class FailoverTests : IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private NetnsLab _lab = null!;
+    private ApplianceUnderTest _appliance = null!;
+    private CountingTcpServer _server = null!;
+    private LabWan Wan1 => _lab.Wans[0];
+    private LabWan Wan2 => _lab.Wans[1];
+
+    public async ValueTask InitializeAsync()
+    {
+        _lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)]);
+        _appliance = new ApplianceUnderTest(_lab);
+        _server = new CountingTcpServer(_lab.Thread(_lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _server.Dispose();
+        await _appliance.DisposeAsync();
+        _appliance.DeleteData();
+        await _lab.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Silent_failure_moves_every_new_session_to_wan2_within_3_seconds_and_recovery_brings_wan1_back()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+        var lan = _lab.Thread(_lab.Lan);
+
+        var clock = Stopwatch.StartNew();
+        await _lab.SetIspSilentAsync(1, silent: true);
+        var reroute = await RerouteClock.TimeUntilAllViaAsync(lan, _server, Wan2.ApplianceAddress, clock, consecutive: 12, every: TimeSpan.FromMilliseconds(50), limit: TimeSpan.FromSeconds(10));
+
+        Assert.NotNull(reroute);
+        Assert.True(reroute < TimeSpan.FromSeconds(3), $"new sessions took {reroute} to move to wan2");
+        var down = await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("state").GetString() == "down", TimeSpan.FromSeconds(2));
+        // The count and duration keep growing while the link stays silent.
+        Assert.Matches(@"^down: \d+ rounds in a row without an answer for \d+\.\d s", down.GetProperty("reason").GetString());
+
+        await _lab.SetIspSilentAsync(1, silent: false);
+        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("usable").GetBoolean() && w.GetProperty("state").GetString() == "up", TimeSpan.FromSeconds(6));
+        _server.Reset();
+        Assert.Equal(100, (await LanClient.TcpBurstAsync(lan, _server.Endpoint, 100, TimeSpan.FromSeconds(20))).Succeeded);
+        Assert.True(_server.CountFrom(Wan1.ApplianceAddress) > 25, $"wan1 carried {_server.CountFrom(Wan1.ApplianceAddress)} of 100 after recovery");
+
+        var events = await _appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/events?wan=wan1", Ct);
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("to").GetString() == "down");
+        Assert.Equal("up", events[0].GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task Carrier_loss_is_an_immediate_down()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+
+        var clock = Stopwatch.StartNew();
+        await _lab.SetCarrierAsync(1, up: false);
+        var reroute = await RerouteClock.TimeUntilAllViaAsync(_lab.Thread(_lab.Lan), _server, Wan2.ApplianceAddress, clock, 12, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10));
+
+        Assert.NotNull(reroute);
+        Assert.True(reroute < TimeSpan.FromSeconds(1), $"new sessions took {reroute} to move to wan2 after carrier loss");
+        var wan1 = await _appliance.WanStatusAsync("wan1");
+        Assert.Equal("down: no carrier on wan1", wan1.GetProperty("reason").GetString());
+        await _lab.SetCarrierAsync(1, up: true);
+        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("state").GetString() == "up", TimeSpan.FromSeconds(6));
+    }
+
+    [Fact]
+    public async Task Thirty_percent_loss_degrades_the_wan_per_thresholds_and_it_recovers_when_the_loss_ends()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+
+        await _lab.SetIspLossAsync(1, 30);
+
+        // 30 % loss is above the degraded threshold (20 %) and below down (60 %); three losses in a row can still
+        // take it down now and then (the consecutive-failure rule), which is also per thresholds.
+        var hit = await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("state").GetString() is "degraded" or "down", TimeSpan.FromSeconds(15));
+        var loss = hit.GetProperty("lossPercent").ValueKind == JsonValueKind.Number ? hit.GetProperty("lossPercent").GetDouble() : -1;
+        Assert.True(hit.GetProperty("reason").GetString()!.Contains("loss", StringComparison.Ordinal) ||
+                    hit.GetProperty("reason").GetString()!.StartsWith("down: 3 rounds", StringComparison.Ordinal), hit.ToString());
+        Assert.True(loss is -1 or (> 10 and < 60), $"measured loss {loss} %");
+
+        await _lab.SetIspSilentAsync(1, silent: false);
+        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("state").GetString() == "up", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_wan_flapping_every_700_ms_for_20_s_causes_a_bounded_number_of_transitions()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+        var before = (await _appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/events?wan=wan1", Ct)).GetArrayLength();
+
+        var clock = Stopwatch.StartNew();
+        var silent = false;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            silent = !silent;
+            await _lab.SetIspSilentAsync(1, silent);
+            await Task.Delay(700, Ct);
+        }
+        await _lab.SetIspSilentAsync(1, silent: false);
+
+        var transitions = (await _appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/events?wan=wan1", Ct)).GetArrayLength() - before;
+        // Without hysteresis this would be ~28 transitions (one per 700 ms phase).
+        Assert.InRange(transitions, 1, 4);
+    }
+
+    [Theory]
+    [InlineData(FailbackPolicy.Move)]
+    [InlineData(FailbackPolicy.Keep)]
+    public async Task When_the_primary_returns_failback_move_flushes_sessions_from_the_backup_and_keep_does_not(FailbackPolicy failback)
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1, tier: 1), ApplianceUnderTest.ProbedWan(Wan2, tier: 2, failback: failback)]);
+        var wan2Mark = KernelIds.MarkOf(WanSlots.Assign(["wan1", "wan2"])["wan2"]);
+        await _lab.SetIspSilentAsync(1, silent: true);
+        await _appliance.WaitForWanAsync("wan1", w => !w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(5));
+
+        // A session opened during the failover, still open when wan1 comes back.
+        using var session = await OpenSessionAsync();
+        Assert.NotEmpty(await SessionsMarked(wan2Mark));
+
+        await _lab.SetIspSilentAsync(1, silent: false);
+        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(6));
+        await Task.Delay(500, Ct);
+
+        var left = await SessionsMarked(wan2Mark);
+        if (failback == FailbackPolicy.Move)
+        {
+            Assert.Empty(left);
+        }
+        else
+        {
+            Assert.NotEmpty(left);
+        }
+    }
+
+    private async Task<System.Net.Sockets.Socket> OpenSessionAsync()
+    {
+        var socket = _lab.Thread(_lab.Lan).Invoke(() => new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        await socket.ConnectAsync(_server.Endpoint, timeout.Token);
+        return socket;
+    }
+
+    private async Task<string[]> SessionsMarked(uint mark)
+    {
+        var output = await _lab.ExecAsync(_lab.Appliance, "conntrack", "-L", "-p", "tcp", "--dport", "8080", "--mark", $"0x{mark:x}/0x{KernelIds.MarkMask:x}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+}
