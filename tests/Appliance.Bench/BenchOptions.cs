@@ -15,14 +15,17 @@ public sealed partial record BenchOptions
     public int Rounds { get; init; } = 3;
     public IReadOnlyList<int> Streams { get; init; } = [1, 4];
     public string Prefix { get; init; } = "bn" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
-    public int TimeoutSeconds { get; init; } = 240;
+    public int TimeoutSeconds { get; init; } = 480;
     public bool RunApply { get; init; } = true;
     public bool RunThroughput { get; init; } = true;
+    public bool RunFailover { get; init; } = true;
+    public int Trials { get; init; } = 20;
 
     public const string Usage = """
         usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
           --out DIR          where balancing.json and balancing.txt go (default: <repo>/bench-results)
-          --only apply|throughput   run one of the two benchmarks
+          --only apply|throughput|failover   run one of the three benchmarks
+          --trials 20        failover trials per failure kind (1-50)
           --wans 2,8,16      WAN counts for the apply benchmark (each 1-32)
           --rules 200        rules in every configuration (0-1000)
           --repeats 20       change and no-op applies per WAN count (1-100)
@@ -31,7 +34,7 @@ public sealed partial record BenchOptions
           --rounds 3         plain/engine rounds, order alternating (1-5)
           --streams 1,4      iperf3 parallel streams to measure (each 1-16)
           --prefix NAME      namespace name prefix (letters/digits, 2-10; default random bnXXXXXX)
-          --timeout 240      whole-run limit in seconds (10-600); namespaces are removed either way
+          --timeout 480      whole-run limit in seconds (10-600); namespaces are removed either way
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -54,9 +57,10 @@ public sealed partial record BenchOptions
                 "--out" => options with { OutputDirectory = Path.GetFullPath(value) },
                 "--only" => value switch
                 {
-                    "apply" => options with { RunThroughput = false },
-                    "throughput" => options with { RunApply = false },
-                    _ => throw new ArgumentException("--only takes apply or throughput"),
+                    "apply" => options with { RunThroughput = false, RunFailover = false },
+                    "throughput" => options with { RunApply = false, RunFailover = false },
+                    "failover" => options with { RunApply = false, RunThroughput = false },
+                    _ => throw new ArgumentException("--only takes apply, throughput or failover"),
                 },
                 "--wans" => options with { WanCounts = IntList(name, value, 1, 32) },
                 "--rules" => options with { Rules = Int(name, value, 0, 1000) },
@@ -66,6 +70,7 @@ public sealed partial record BenchOptions
                 "--rounds" => options with { Rounds = Int(name, value, 1, 5) },
                 "--streams" => options with { Streams = IntList(name, value, 1, 16) },
                 "--prefix" => PrefixPattern().IsMatch(value) ? options with { Prefix = value } : throw new ArgumentException("--prefix: 2-10 letters or digits, starting with a letter"),
+"--trials" => options with { Trials = Int(name, value, 1, 50) },
                 "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 600) },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };

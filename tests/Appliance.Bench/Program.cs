@@ -57,6 +57,11 @@ try
         await log.WriteLineAsync($"2. forwarding throughput: iperf3 {options.Seconds} s, streams {string.Join('/', options.Streams)}, {options.Rounds} rounds, plain vs engine with {options.Rules} rules");
         results.Throughput = await new ThroughputBench(options.Prefix, options.Seconds, options.Rounds, options.Rules, options.Streams, log).RunAsync(cts.Token);
     }
+    if (options.RunFailover)
+    {
+        await log.WriteLineAsync($"3. failover: detection + reroute, {options.Trials} trials each for a silent failure and for carrier loss");
+        results.Failover = await new FailoverBench(options.Prefix, options.Trials, log).RunAsync(cts.Token);
+    }
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {

@@ -48,6 +48,15 @@ public static class Report
             }
             Line(t, $"  * per WAN, counted by the engine's counters over all engine runs: iperf3 control and data connections");
         }
+        if (r.Failover is { } f)
+        {
+            Line(t, $"");
+            Line(t, $"3. Failover: wan1 fails, time until every new session leaves via wan2 ({f.Trials} trials each; ms)");
+            Wrap(t, f.Setup);
+            Line(t, $"  failure            median     worst      best");
+            Line(t, $"  silent (drop all)  {f.SilentFailureMs.Median,6:0}  {f.SilentFailureMs.Max,8:0}  {f.SilentFailureMs.Min,8:0}");
+            Line(t, $"  carrier loss       {f.CarrierLossMs.Median,6:0}  {f.CarrierLossMs.Max,8:0}  {f.CarrierLossMs.Min,8:0}");
+        }
         return t.ToString();
     }
 

@@ -31,6 +31,7 @@ public sealed record BenchResults
     public string Status { get; set; } = "ok";
     public ApplyResults? Apply { get; set; }
     public ThroughputResults? Throughput { get; set; }
+    public FailoverResults? Failover { get; set; }
 }
 
 /// <param name="PlanColdStartMs">The process's first Planner.Plan call (first WAN count), JIT included.</param>
@@ -67,3 +68,6 @@ public sealed record ThroughputResult(
     int PlainRetransmits,
     int EngineRetransmits,
     IReadOnlyDictionary<string, long> EngineSessionsByWan);
+
+/// <summary>Detection + reroute times in ms; a trial that never rerouted counts as the 10 s limit.</summary>
+public sealed record FailoverResults(int Trials, string Setup, Summary SilentFailureMs, Summary CarrierLossMs);
