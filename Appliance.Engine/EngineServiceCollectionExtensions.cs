@@ -33,7 +33,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LinkObserver>();
         services.TryAddSingleton<KernelApplier>();
         services.TryAddSingleton<ConntrackFlusher>();
-        services.AddProbers();
+        // One prober per method; the container disposes the set (and with it the HTTP prober's clients).
+        services.TryAddSingleton<ProberSet>();
         services.TryAddSingleton<IHealthEventSink, DiscardingHealthEventSink>();
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<HealthMonitor>());

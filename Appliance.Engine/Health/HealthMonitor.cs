@@ -18,13 +18,13 @@ public sealed partial class HealthMonitor(
     IRunningConfigSource config,
     LinkObserver observer,
     ISocketFactory sockets,
-    IEnumerable<IProber> probers,
+    ProberSet probers,
     IHealthEventSink events,
     IOptions<EngineOptions> options,
     TimeProvider time,
     ILogger<HealthMonitor> logger) : BackgroundService, ILinkHealthSource
 {
-    private readonly Dictionary<ProbeMethod, IProber> _probers = probers.ToDictionary(p => p.Method);
+    private readonly ProberSet _probers = probers;
     private readonly TimeProvider _time = time;
     private readonly ConcurrentDictionary<string, WanWatch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _publishLock = new();

@@ -111,10 +111,7 @@ public sealed partial class HealthMonitor
                 return;
             }
             var timeout = TimeSpan.FromMilliseconds(Wan.Probes.TimeoutMs);
-            var results = await Task.WhenAll(_targets.Select(t =>
-                _owner._probers.TryGetValue(t.Method, out var prober)
-                    ? prober.ProbeAsync(t, Binding, timeout, ct)
-                    : Task.FromResult(ProbeResult.Lost($"no {t.Method} prober"))));
+            var results = await Task.WhenAll(_targets.Select(t => _owner._probers.ProbeAsync(t, Binding, timeout, ct)));
             var answered = results.Where(r => r.Success).ToList();
             var round = new ProbeRound(answered.Count, results.Length, answered.Count == 0 ? null : answered.Average(r => r.RttMs), results.FirstOrDefault(r => !r.Success)?.Error);
             LinkState from;
