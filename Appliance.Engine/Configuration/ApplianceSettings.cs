@@ -25,6 +25,8 @@ public sealed record HubPeerSettings
     public int Port { get; init; } = 7443;
     public string? EdgeId { get; init; }
     public string? Key { get; init; }
+    /// <summary>Run TLS over the MPTCP connection (the hub must register the edge with encryption too).</summary>
+    public bool Encrypt { get; init; }
 }
 
 /// <summary>Where a hub listens for edges.</summary>
