@@ -146,7 +146,7 @@ public sealed partial class HealthMonitor(
         {
             var next = _watches.ToDictionary(kv => kv.Key, kv => kv.Value.Health, StringComparer.Ordinal);
             var relevant = next.Count != _current.Count || next.Any(kv =>
-                !_current.TryGetValue(kv.Key, out var old) || old.State != kv.Value.State || old.Carrier != kv.Value.Carrier || old.Gateway != kv.Value.Gateway);
+                !_current.TryGetValue(kv.Key, out var old) || old.State != kv.Value.State || old.Carrier != kv.Value.Carrier || old.Gateway != kv.Value.Gateway || old.Address != kv.Value.Address);
             _current = next;
             notify = relevant ? _subscribers : [];
         }

@@ -7,7 +7,8 @@ public enum LinkState { Unknown, Up, Degraded, Down }
 /// <param name="Reason">Human explanation, e.g. "down: no carrier".</param>
 /// <param name="Gateway">The gateway the link uses now: the configured one, or the one learned for <c>dhcp</c>.</param>
 /// <param name="Carrier">The interface exists and has carrier; its routes stay so probes can tell when it recovers.</param>
-public sealed record LinkHealth(LinkState State, string Reason, string? Gateway = null, bool Carrier = true)
+/// <param name="Address">The interface's IPv4 address, which bonded WANs use as their MPTCP endpoint.</param>
+public sealed record LinkHealth(LinkState State, string Reason, string? Gateway = null, bool Carrier = true, string? Address = null)
 {
     /// <summary>Degraded links still carry traffic; only down or unknown ones do not.</summary>
     public bool Usable => State is LinkState.Up or LinkState.Degraded;

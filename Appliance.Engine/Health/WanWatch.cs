@@ -16,6 +16,7 @@ public sealed partial class HealthMonitor
         private readonly Lock _lock = new();
         private bool _carrier;
         private string? _gateway;
+        private string? _address;
 
         public WanWatch(WanLink wan, WanBinding binding, HealthMonitor owner)
         {
@@ -62,21 +63,22 @@ public sealed partial class HealthMonitor
                 from = Health.State;
                 _gateway = Wan.Gateway == WanLink.DhcpGateway ? facts.DefaultGateway ?? (facts.Carrier ? _gateway : null) : Wan.Gateway;
                 _carrier = facts.Exists && facts.Carrier;
+                _address = facts.Address;
                 if (!_carrier)
                 {
                     if (from != LinkState.Down || Health.Carrier)
                     {
                         _policy.CarrierLost(facts.Exists ? $"down: no carrier on {Wan.Interface}" : $"down: interface {Wan.Interface} does not exist");
                     }
-                    Health = new LinkHealth(LinkState.Down, _policy.Reason, _gateway, Carrier: false);
+                    Health = new LinkHealth(LinkState.Down, _policy.Reason, _gateway, Carrier: false, _address);
                 }
                 else if (_targets.Count == 0)
                 {
-                    Health = new LinkHealth(LinkState.Up, "up: carrier present (no probe targets configured)", _gateway, Carrier: true);
+                    Health = new LinkHealth(LinkState.Up, "up: carrier present (no probe targets configured)", _gateway, Carrier: true, _address);
                 }
                 else
                 {
-                    Health = new LinkHealth(_policy.State, _policy.Reason, _gateway, Carrier: true);
+                    Health = new LinkHealth(_policy.State, _policy.Reason, _gateway, Carrier: true, _address);
                 }
                 to = Health;
             }
@@ -125,7 +127,7 @@ public sealed partial class HealthMonitor
                 }
                 from = Health.State;
                 changed = _policy.Evaluate(round, _owner._time.GetUtcNow());
-                Health = new LinkHealth(_policy.State, _policy.Reason, _gateway, Carrier: true);
+                Health = new LinkHealth(_policy.State, _policy.Reason, _gateway, Carrier: true, _address);
                 to = Health;
             }
             if (changed)

@@ -15,6 +15,7 @@ public sealed class KernelApplyException(string message, Exception? inner = null
 /// </summary>
 public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger)
 {
+    private readonly MptcpApplier mptcp = new(runner);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DesiredState? _lastGood;
     private string? _loadedRuleset;
@@ -66,6 +67,10 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         }
         await ReconcileRoutesAsync(desired.Routes, ct);
         await ReconcileRulesAsync(desired.IpRules, ct);
+        if (desired.Mptcp is not null)
+        {
+            await mptcp.ReconcileAsync(desired.Mptcp, ct);
+        }
     }
 
     private async Task RestoreLastGoodAsync(CancellationToken ct)
@@ -111,7 +116,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         var existing = await ReadRoutesAsync(ct);
         foreach (var route in desired.Where(r => !existing.Contains(r)))
         {
-            List<string> args = ["route", "replace", route.Destination];
+            List<string> args = ["route", "replace", .. TypeArgs(route), route.Destination];
             if (route.Via is not null)
             {
                 args.AddRange(["via", route.Via]);
@@ -127,7 +132,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         var keep = desired.ToHashSet();
         foreach (var route in existing.Where(r => !keep.Contains(r)))
         {
-            await runner.RunCheckedAsync("ip", ["route", "del", route.Destination, "table", Invariant(route.Table)], null, ct);
+            await runner.RunCheckedAsync("ip", ["route", "del", .. TypeArgs(route), route.Destination, "table", Invariant(route.Table)], null, ct);
         }
     }
 
@@ -145,8 +150,11 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         }
     }
 
-    private static string[] RuleArgs(IpRuleSpec rule) =>
-        ["priority", Invariant(rule.Priority), "fwmark", $"0x{rule.Mark:x}/0x{rule.Mask:x}", "lookup", Invariant(rule.Table)];
+    private static string[] TypeArgs(RouteSpec route) => route.Type == "unicast" ? [] : [route.Type];
+
+    private static string[] RuleArgs(IpRuleSpec rule) => rule.From is null
+        ? ["priority", Invariant(rule.Priority), "fwmark", $"0x{rule.Mark:x}/0x{rule.Mask:x}", "lookup", Invariant(rule.Table)]
+        : ["priority", Invariant(rule.Priority), "from", rule.From, "lookup", Invariant(rule.Table)];
 
     /// <summary>IPv4 routes in the appliance's tables as the kernel holds them.</summary>
     public async Task<IReadOnlyList<RouteSpec>> ReadRoutesAsync(CancellationToken ct = default)
@@ -159,7 +167,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
             if (!route.TryGetProperty("table", out var tableValue) ||
                 !int.TryParse(tableValue.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var table) ||
                 !KernelIds.IsApplianceTable(table) ||
-                (route.TryGetProperty("type", out var type) && type.GetString() is not ("unicast" or null)))
+                (route.TryGetProperty("type", out var type) && type.GetString() is not ("unicast" or "local" or null)))
             {
                 continue;
             }
@@ -167,7 +175,8 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
                 table,
                 route.GetProperty("dst").GetString() ?? "default",
                 route.TryGetProperty("gateway", out var gateway) ? gateway.GetString() : null,
-                route.TryGetProperty("dev", out var dev) ? dev.GetString() ?? "" : ""));
+                route.TryGetProperty("dev", out var dev) ? dev.GetString() ?? "" : "",
+                type.ValueKind == JsonValueKind.String ? type.GetString()! : "unicast"));
         }
         return routes;
     }
@@ -185,11 +194,18 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
             {
                 continue;
             }
+            var source = rule.TryGetProperty("src", out var src) ? src.GetString() : null;
+            if (source is not null && source != "all" && rule.TryGetProperty("srclen", out var srclen))
+            {
+                source += "/" + srclen.GetInt32().ToString(CultureInfo.InvariantCulture);
+            }
+            var from = source is null or "all" ? null : source;
             rules.Add(new IpRuleSpec(
                 priority,
-                ParseHex(rule, "fwmark"),
-                ParseHex(rule, "fwmask", uint.MaxValue),
-                int.Parse(rule.GetProperty("table").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture)));
+                from is null ? ParseHex(rule, "fwmark") : 0,
+                from is null ? ParseHex(rule, "fwmask", uint.MaxValue) : 0,
+                int.Parse(rule.GetProperty("table").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture),
+                from));
         }
         return rules;
     }

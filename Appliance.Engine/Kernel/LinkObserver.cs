@@ -4,7 +4,8 @@ namespace Appliance.Engine.Kernel;
 
 /// <summary>What the kernel says about an interface right now.</summary>
 /// <param name="DefaultGateway">The gateway of a default route on this device in the main table (learned by DHCP), if any.</param>
-public sealed record InterfaceFacts(string Name, bool Exists, bool Carrier, string? DefaultGateway);
+/// <param name="Address">The first global IPv4 address on the interface, if any.</param>
+public sealed record InterfaceFacts(string Name, bool Exists, bool Carrier, string? DefaultGateway, string? Address = null);
 
 /// <summary>Reads carrier and learned gateways of interfaces through <c>ip -j</c>.</summary>
 public sealed class LinkObserver(ICommandRunner runner)
@@ -13,6 +14,7 @@ public sealed class LinkObserver(ICommandRunner runner)
     {
         var links = await runner.RunCheckedAsync("ip", ["-j", "link", "show"], null, ct);
         var routes = await runner.RunCheckedAsync("ip", ["-j", "-4", "route", "show", "default"], null, ct);
+        var addrs = await runner.RunCheckedAsync("ip", ["-j", "-4", "addr", "show", "scope", "global"], null, ct);
         var carriers = new Dictionary<string, bool>(StringComparer.Ordinal);
         using (var doc = JsonDocument.Parse(links))
         {
@@ -35,9 +37,21 @@ public sealed class LinkObserver(ICommandRunner runner)
                 }
             }
         }
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(addrs) ? "[]" : addrs))
+        {
+            foreach (var link in doc.RootElement.EnumerateArray())
+            {
+                var info = link.TryGetProperty("addr_info", out var list) ? list.EnumerateArray().FirstOrDefault(a => a.TryGetProperty("local", out _)) : default;
+                if (link.TryGetProperty("ifname", out var name) && info.ValueKind == JsonValueKind.Object && name.GetString() is { } ifname)
+                {
+                    addresses.TryAdd(ifname, info.GetProperty("local").GetString() ?? "");
+                }
+            }
+        }
         return interfaces.ToDictionary(
             name => name,
-            name => new InterfaceFacts(name, carriers.ContainsKey(name), carriers.GetValueOrDefault(name), gateways.GetValueOrDefault(name)),
+            name => new InterfaceFacts(name, carriers.ContainsKey(name), carriers.GetValueOrDefault(name), gateways.GetValueOrDefault(name), addresses.GetValueOrDefault(name)),
             StringComparer.Ordinal);
     }
 }

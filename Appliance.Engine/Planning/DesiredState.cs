@@ -12,22 +12,66 @@ public sealed record DesiredState(
     IReadOnlyList<WanPlan> Wans,
     IReadOnlyList<string> Warnings)
 {
-    /// <summary>Text form of routes, rules and sysctls, for golden files and logs.</summary>
+    /// <summary>MPTCP limits and endpoints; null when the appliance leaves the kernel's MPTCP settings alone.</summary>
+    public MptcpSpec? Mptcp { get; init; }
+
+    /// <summary>Edge role: where bonded sessions go; null when nothing is bonded right now.</summary>
+    public BondingPlan? Bonding { get; init; }
+
+    /// <summary>Text form of routes, rules, sysctls and MPTCP, for golden files and logs.</summary>
     public string DescribeRouting() =>
-        string.Join('\n', Routes.Select(r => r.ToString()).Concat(IpRules.Select(r => r.ToString())).Concat(Sysctls.Select(s => s.ToString()))) + "\n";
+        string.Join('\n', Routes.Select(r => r.ToString()).Concat(IpRules.Select(r => r.ToString())).Concat(Sysctls.Select(s => s.ToString()))
+            .Concat(Mptcp?.Describe() ?? []).Concat(Bonding is null ? [] : [Bonding.ToString()])) + "\n";
 }
 
-/// <summary>A route in one of the appliance's per-WAN tables.</summary>
-public sealed record RouteSpec(int Table, string Destination, string? Via, string Device)
+/// <summary>A route in one of the appliance's tables; <see cref="Type"/> "local" delivers to this host (TPROXY).</summary>
+public sealed record RouteSpec(int Table, string Destination, string? Via, string Device, string Type = "unicast")
 {
-    public override string ToString() => $"route table {Table} {Destination}{(Via is null ? "" : " via " + Via)} dev {Device}";
+    public override string ToString() => $"route table {Table} {(Type == "unicast" ? "" : Type + " ")}{Destination}{(Via is null ? "" : " via " + Via)} dev {Device}";
 }
 
-/// <summary>A policy routing rule: packets with this mark use this table.</summary>
-public sealed record IpRuleSpec(int Priority, uint Mark, uint Mask, int Table)
+/// <summary>A policy routing rule: packets with this mark, or from this source address, use this table.</summary>
+public sealed record IpRuleSpec(int Priority, uint Mark, uint Mask, int Table, string? From = null)
 {
-    public override string ToString() => $"rule priority {Priority} fwmark 0x{Mark:x8}/0x{Mask:x8} lookup {Table}";
+    public override string ToString() => From is null
+        ? $"rule priority {Priority} fwmark 0x{Mark:x8}/0x{Mask:x8} lookup {Table}"
+        : $"rule priority {Priority} from {From} lookup {Table}";
 }
+
+/// <summary>
+/// The kernel's MPTCP path manager settings: the endpoints (local addresses) subflows use, which replace every endpoint
+/// with an id the appliance owns, and the limits (global; null leaves them as they are).
+/// </summary>
+public sealed record MptcpSpec(MptcpLimits? Limits, IReadOnlyList<MptcpEndpointSpec> Endpoints)
+{
+    public IEnumerable<string> Describe() =>
+        Endpoints.Select(e => e.ToString()).Prepend(Limits is null ? null : $"mptcp limits subflows {Limits.Subflows} add_addr_accepted {Limits.AddAddrAccepted}").OfType<string>();
+}
+
+/// <summary>How many extra subflows a connection may have, and how many addresses announced by the peer it accepts.</summary>
+public sealed record MptcpLimits(int Subflows, int AddAddrAccepted);
+
+/// <summary>One MPTCP endpoint: subflows from this address, bound to this interface; backup ones carry data only when no other can.</summary>
+public sealed record MptcpEndpointSpec(int Id, string Address, string Device, bool Backup)
+{
+    public override string ToString() => $"mptcp endpoint {Address} id {Id} subflow{(Backup ? " backup" : "")} dev {Device}";
+}
+
+/// <summary>Where the edge relays bonded sessions and which WAN addresses it may start a connection from, best first.</summary>
+public sealed record BondingPlan(int ProxyPort, HubTarget Hub, IReadOnlyList<BondPath> Paths)
+{
+    public override string ToString() =>
+        $"bonding proxy 127.0.0.1:{ProxyPort} hub {Hub} paths {string.Join(", ", Paths.Select(p => $"{p.Wan}={p.Address}{(p.Backup ? " backup" : "")}"))}";
+}
+
+/// <summary>The hub an edge relays to. The key is the shared secret; it is kept out of <see cref="ToString"/>.</summary>
+public sealed record HubTarget(string Address, int Port, string EdgeId, string Key, bool Encrypt)
+{
+    public override string ToString() => $"{Address}:{Port} as {EdgeId}{(Encrypt ? " (tls)" : "")}";
+}
+
+/// <summary>A usable bonded WAN: its address is an MPTCP endpoint.</summary>
+public sealed record BondPath(string Wan, string Address, bool Backup);
 
 /// <summary>A kernel setting; <see cref="Key"/> uses '/' separators so interface names with dots stay intact.</summary>
 public sealed record SysctlSpec(string Key, string Value)

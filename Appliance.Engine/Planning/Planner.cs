@@ -46,8 +46,16 @@ public static class Planner
             sysctls.AddRange(wans.Where(w => w.Routed).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
         }
 
-        var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, warnings);
-        return new DesiredState(snapshot.RevisionId, ruleset, routes, ipRules, sysctls, wans.Select(w => w.Plan).ToList(), warnings);
+        var bonding = BondingPlanner.Plan(config, wans, warnings);
+        routes.AddRange(bonding.Routes);
+        ipRules.AddRange(bonding.Rules);
+        sysctls.AddRange(bonding.Sysctls);
+        var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, bonding, warnings);
+        return new DesiredState(snapshot.RevisionId, ruleset, routes, ipRules, sysctls, wans.Select(w => w.Plan).ToList(), warnings)
+        {
+            Mptcp = bonding.Mptcp,
+            Bonding = bonding.Plan,
+        };
     }
 
     private static PlannedWan PlanWan(WanLink wan, int slot, IReadOnlyDictionary<string, LinkHealth> health)
@@ -62,10 +70,11 @@ public static class Planner
             : !ipv4 ? $"gateway {gateway} is IPv6; only IPv4 WAN routing is supported so far"
             : link.Reason;
         var plan = new WanPlan(wan.Name, wan.Interface, slot, KernelIds.MarkOf(slot), KernelIds.TableOf(slot), usable, false, wan.Failback, reason);
-        return new PlannedWan(plan, wan, gateway, Routed: link.Carrier && ipv4);
+        return new PlannedWan(plan, wan, gateway, Routed: link.Carrier && ipv4, link.Address);
     }
 }
 
 /// <summary>A WAN as the planner works with it: plan, configuration and resolved gateway.</summary>
 /// <param name="Routed">Its routing table holds a default route (carrier and an IPv4 gateway).</param>
-internal sealed record PlannedWan(WanPlan Plan, WanLink Config, string? Gateway, bool Routed);
+/// <param name="Address">The interface's IPv4 address, if known.</param>
+internal sealed record PlannedWan(WanPlan Plan, WanLink Config, string? Gateway, bool Routed, string? Address);

@@ -17,7 +17,7 @@ internal static class RulesetRenderer
 {
     private const string JhashSeed = "0x4d574e31";
 
-    public static string Render(ApplianceConfig config, IReadOnlyList<WanPlan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, List<string> warnings)
+    public static string Render(ApplianceConfig config, IReadOnlyList<WanPlan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, BondingLayout bonding, List<string> warnings)
     {
         var t = new StringBuilder();
         t.Append(CultureInfo.InvariantCulture, $"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n}}\n");
@@ -25,13 +25,18 @@ internal static class RulesetRenderer
         t.Append(CultureInfo.InvariantCulture, $"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n");
         if (wans.Count > 0)
         {
-            RenderCounters(t, wans);
+            var bond = bonding.Plan;
+            RenderCounters(t, wans, bond);
             RenderLanSets(t, config.Settings.Lan);
-            RenderPrerouting(t, config.Settings.Lan, wans);
-            RenderChoose(t, config.Rules, wans, warnings);
+            RenderPrerouting(t, config.Settings.Lan, wans, bond);
+            RenderChoose(t, config.Rules, wans, bonding, warnings);
             RenderBalanceChains(t, config.Rules, active);
             RenderMarkNew(t, wans);
-            RenderOutput(t);
+            if (bond is not null)
+            {
+                RenderBond(t, bond);
+            }
+            RenderOutput(t, bond);
             RenderForward(t, wans);
             RenderPostrouting(t, wans);
         }
@@ -39,8 +44,12 @@ internal static class RulesetRenderer
         return t.ToString();
     }
 
-    private static void RenderCounters(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    private static void RenderCounters(StringBuilder t, IReadOnlyList<WanPlan> wans, BondingPlan? bond)
     {
+        if (bond is not null)
+        {
+            t.Append(CultureInfo.InvariantCulture, $"\tcounter {BondCounter} {{\n\t}}\n");
+        }
         foreach (var wan in wans)
         {
             foreach (var kind in new[] { "new", "tx", "rx" })
@@ -65,7 +74,7 @@ internal static class RulesetRenderer
         }
     }
 
-    private static void RenderPrerouting(StringBuilder t, LanSettings lan, IReadOnlyList<WanPlan> wans)
+    private static void RenderPrerouting(StringBuilder t, LanSettings lan, IReadOnlyList<WanPlan> wans, BondingPlan? bond)
     {
         t.Append("\tchain prerouting {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
         foreach (var wan in wans)
@@ -83,23 +92,40 @@ internal static class RulesetRenderer
             t.Append(CultureInfo.InvariantCulture, $"\t\tfib daddr oifname {Set(lan.Interfaces.Select(Quote))} return\n");
         }
         t.Append("\t\tip daddr @lan_nets4 return\n\t\tip6 daddr @lan_nets6 return\n");
+        if (bond is not null)
+        {
+            // Every packet of a bonded session goes to the relay's socket, not only the first.
+            t.Append(CultureInfo.InvariantCulture,
+                $"\t\tmeta nfproto ipv4 meta l4proto tcp ct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} {Tproxy(bond)} accept\n");
+        }
         t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark return\n");
         t.Append("\t\tct state new jump choose\n\t}\n");
     }
 
-    private static void RenderChoose(StringBuilder t, IReadOnlyList<Rule> rules, IReadOnlyList<WanPlan> wans, List<string> warnings)
+    private static void RenderChoose(StringBuilder t, IReadOnlyList<Rule> rules, IReadOnlyList<WanPlan> wans, BondingLayout bonding, List<string> warnings)
     {
         t.Append("\tchain choose {\n");
         foreach (var rule in rules.Where(r => r.Enabled))
         {
             var match = Match(rule);
-            var action = Action(rule, wans, warnings);
-            t.Append(CultureInfo.InvariantCulture, $"\t\t{(match.Length > 0 ? match + " " : "")}{action} comment \"rule {rule.Id}\"\n");
+            var prefix = match.Length > 0 ? match + " " : "";
+            if (rule.Action == RuleAction.Bond && bonding.Plan is not null)
+            {
+                // Bonding relays IPv4 TCP; the rest of what the rule matches is balanced per session, never dropped.
+                t.Append(CultureInfo.InvariantCulture, $"\t\t{prefix}{BondMatch} goto bond comment \"rule {rule.Id}\"\n");
+            }
+            var action = Action(rule, wans, bonding, warnings);
+            t.Append(CultureInfo.InvariantCulture, $"\t\t{prefix}{action} comment \"rule {rule.Id}\"\n");
+        }
+        if (bonding.Plan is not null)
+        {
+            // With a WAN in bond mode, TCP no rule claimed is bonded.
+            t.Append(CultureInfo.InvariantCulture, $"\t\t{BondMatch} goto bond\n");
         }
         t.Append("\t\tgoto balance\n\t}\n");
     }
 
-    private static string Action(Rule rule, IReadOnlyList<WanPlan> wans, List<string> warnings)
+    private static string Action(Rule rule, IReadOnlyList<WanPlan> wans, BondingLayout bonding, List<string> warnings)
     {
         switch (rule.Action)
         {
@@ -118,7 +144,10 @@ internal static class RulesetRenderer
                 warnings.Add($"rule {rule.Id} pins to WAN '{rule.Wan}', which is {why}: its sessions are balanced until it returns");
                 return "goto balance";
             case RuleAction.Bond:
-                warnings.Add($"rule {rule.Id}: bonding is not available in this firmware yet; its sessions are balanced");
+                if (bonding.Plan is null)
+                {
+                    warnings.Add($"rule {rule.Id}: bonding is unavailable ({bonding.Unavailable}); its sessions are balanced");
+                }
                 return "goto balance";
             default:
                 return "goto " + BalanceChain(rule.Sticky);
@@ -167,9 +196,27 @@ internal static class RulesetRenderer
         t.Append("\t}\n");
     }
 
-    private static void RenderOutput(StringBuilder t) =>
+    /// <summary>New bonded sessions: marked for the proxy table and handed to the relay's transparent listener.</summary>
+    private static void RenderBond(StringBuilder t, BondingPlan bond) =>
         t.Append(CultureInfo.InvariantCulture,
-            $"\tchain output {{\n\t\ttype route hook output priority mangle; policy accept;\n\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark\n\t}}\n");
+            $"\tchain bond {{\n\t\t{BondMatch} ct mark set {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} counter name \"{BondCounter}\" {Tproxy(bond)} accept\n\t}}\n");
+
+    private static void RenderOutput(StringBuilder t, BondingPlan? bond)
+    {
+        t.Append("\tchain output {\n\t\ttype route hook output priority mangle; policy accept;\n");
+        if (bond is not null)
+        {
+            // The relay answers the LAN from a transparent socket; the bond mark would route those replies back to itself.
+            t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} return\n");
+        }
+        t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark\n\t}}\n");
+    }
+
+    private const string BondMatch = "meta nfproto ipv4 meta l4proto tcp";
+
+    public const string BondCounter = "bond_new";
+
+    private static string Tproxy(BondingPlan bond) => $"tproxy ip to 127.0.0.1:{bond.ProxyPort.ToString(CultureInfo.InvariantCulture)}";
 
     private static void RenderForward(StringBuilder t, IReadOnlyList<WanPlan> wans)
     {

@@ -15,7 +15,7 @@ public static class WanSlots
         foreach (var name in names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var slot = (int)(Fnv1a(name) % KernelIds.MaxSlot) + 1;
-            while (!taken.Add(slot))
+            while (slot == KernelIds.BondSlot || !taken.Add(slot))
             {
                 slot = slot % KernelIds.MaxSlot + 1;
             }

@@ -6,14 +6,18 @@ namespace Appliance.Engine.Tests.Kernel;
 /// <summary>An in-memory kernel behind the command seam: nft table, routes, rules and sysctls, dumped as text.</summary>
 internal sealed class FakeKernel : ICommandRunner
 {
-    private readonly SortedDictionary<(int Table, string Dst), (string? Via, string Dev)> _routes = new();
+    private readonly SortedDictionary<(int Table, string Dst), (string? Via, string Dev, string Type)> _routes = new();
+    // Mark is "value/mask" for fwmark rules, "from ADDR" for source rules, "" for the kernel's own.
     private readonly SortedSet<(int Priority, string Mark, int Table)> _rules = new();
+    private readonly SortedDictionary<int, (string Address, string Dev, string Flags)> _endpoints = new();
+    private string _limits = "add_addr_accepted 0 subflows 2";
     private readonly SortedDictionary<string, string> _sysctls = new(StringComparer.Ordinal);
 
     public FakeKernel()
     {
         // State that belongs to others and must survive every apply.
-        _routes[(254, "default")] = ("198.51.100.254", "eth0");
+        _routes[(254, "default")] = ("198.51.100.254", "eth0", "unicast");
+        _endpoints[1] = ("198.51.100.7", "eth0", "signal");
         _rules.Add((0, "", 255));
         _rules.Add((32766, "", 254));
     }
@@ -24,9 +28,11 @@ internal sealed class FakeKernel : ICommandRunner
 
     /// <summary>The state as text; sysctls only on request, because they are set but never reverted (their old value is unknown).</summary>
     public string Dump(bool withSysctls = true) =>
-        $"nft:\n{Ruleset}\nroutes:\n{string.Join('\n', _routes.Select(r => $"{r.Key.Table} {r.Key.Dst} {r.Value.Via} {r.Value.Dev}"))}\n" +
+        $"nft:\n{Ruleset}\nroutes:\n{string.Join('\n', _routes.Select(r => $"{r.Key.Table} {(r.Value.Type == "unicast" ? "" : r.Value.Type + " ")}{r.Key.Dst} {r.Value.Via} {r.Value.Dev}"))}\n" +
         $"rules:\n{string.Join('\n', _rules.Select(r => $"{r.Priority} {r.Mark} {r.Table}"))}\n" +
-        (withSysctls ? $"sysctls:\n{string.Join('\n', _sysctls.Select(s => $"{s.Key}={s.Value}"))}\n" : "");
+        $"mptcp endpoints:\n{string.Join('\n', _endpoints.Select(e => $"{e.Key} {e.Value.Address} {e.Value.Dev} {e.Value.Flags}"))}\n" +
+        // MPTCP limits are global like sysctls: set when bonding, left as they are afterwards.
+        (withSysctls ? $"sysctls:\n{string.Join('\n', _sysctls.Select(s => $"{s.Key}={s.Value}"))}\nmptcp limits: {_limits}\n" : "");
 
     public string? Sysctl(string key) => _sysctls.GetValueOrDefault(key);
 
@@ -93,26 +99,64 @@ internal sealed class FakeKernel : ICommandRunner
             case ["-j", "-4", "route", "show", "table", "all"]:
                 return Ok(JsonSerializer.Serialize(_routes.Select(r => new Dictionary<string, string?>
                 {
+                    ["type"] = r.Value.Type == "unicast" ? null : r.Value.Type,
                     ["dst"] = r.Key.Dst, ["gateway"] = r.Value.Via, ["dev"] = r.Value.Dev, ["table"] = r.Key.Table == 254 ? "main" : r.Key.Table.ToString(),
-                })));
+                }.Where(kv => kv.Value is not null).ToDictionary())));
             case ["-j", "-4", "rule", "show"]:
                 return Ok(JsonSerializer.Serialize(_rules.Select(r => r.Mark.Length == 0
                     ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["table"] = r.Table == 255 ? "local" : "main" }
-                    : new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["fwmark"] = r.Mark.Split('/')[0], ["fwmask"] = r.Mark.Split('/')[1], ["table"] = r.Table.ToString() })));
+                    : r.Mark.StartsWith("from ", StringComparison.Ordinal)
+                        ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = r.Mark[5..], ["table"] = r.Table.ToString() }
+                        : new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["fwmark"] = r.Mark.Split('/')[0], ["fwmask"] = r.Mark.Split('/')[1], ["table"] = r.Table.ToString() })));
             case ["route", "replace", var dst, "via", var via, "dev", var dev, "table", var table, "onlink"]:
-                _routes[(int.Parse(table), dst)] = (via, dev);
+                _routes[(int.Parse(table), dst)] = (via, dev, "unicast");
+                Mutations.Add(line);
+                return Ok();
+            case ["route", "replace", "local", var dst, "dev", var dev, "table", var table]:
+                _routes[(int.Parse(table), dst)] = (null, dev, "local");
                 Mutations.Add(line);
                 return Ok();
             case ["route", "del", var dst, "table", var table]:
+                Mutations.Add(line);
+                return _routes.Remove((int.Parse(table), dst)) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such process");
+            case ["route", "del", "local", var dst, "table", var table]:
                 Mutations.Add(line);
                 return _routes.Remove((int.Parse(table), dst)) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such process");
             case ["rule", "add", "priority", var p, "fwmark", var mark, "lookup", var table]:
                 _rules.Add((int.Parse(p), mark, int.Parse(table)));
                 Mutations.Add(line);
                 return Ok();
+            case ["rule", "add", "priority", var p, "from", var from, "lookup", var table]:
+                _rules.Add((int.Parse(p), "from " + from, int.Parse(table)));
+                Mutations.Add(line);
+                return Ok();
             case ["rule", "del", "priority", var p, "fwmark", var mark, "lookup", var table]:
                 Mutations.Add(line);
                 return _rules.Remove((int.Parse(p), mark, int.Parse(table))) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
+            case ["rule", "del", "priority", var p, "from", var from, "lookup", var table]:
+                Mutations.Add(line);
+                return _rules.Remove((int.Parse(p), "from " + from, int.Parse(table))) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
+            case ["mptcp", "limits", "show"]:
+                return Ok(_limits + " \n");
+            case ["mptcp", "limits", "set", "subflows", var subflows, "add_addr_accepted", var accepted]:
+                _limits = $"add_addr_accepted {accepted} subflows {subflows}";
+                Mutations.Add(line);
+                return Ok();
+            case ["-j", "mptcp", "endpoint", "show"]:
+                return Ok(JsonSerializer.Serialize(_endpoints.Select(e =>
+                    new Dictionary<string, object> { ["address"] = e.Value.Address, ["id"] = e.Key, ["dev"] = e.Value.Dev }
+                        .Concat(e.Value.Flags.Split(' ').Select(f => KeyValuePair.Create(f, (object)true))).ToDictionary())));
+            case ["mptcp", "endpoint", "add", string address, "dev", string dev, "id", string id, ..]:
+                Mutations.Add(line);
+                if (_endpoints.ContainsKey(int.Parse(id)) || _endpoints.Values.Any(e => e.Address == address))
+                {
+                    return new CommandResult(2, "", "Error: File exists");
+                }
+                _endpoints[int.Parse(id)] = (address, dev, string.Join(' ', a.Skip(8)));
+                return Ok();
+            case ["mptcp", "endpoint", "delete", "id", var id]:
+                Mutations.Add(line);
+                return _endpoints.Remove(int.Parse(id)) ? Ok() : new CommandResult(2, "", "Error: endpoint not found");
             default:
                 return new CommandResult(1, "", $"unsupported ip call: {line}");
         }

@@ -102,4 +102,31 @@ public class KernelApplierTests
         Assert.Equal(good, kernel.Dump(withSysctls: false));
         Assert.Same(States[0], applier.LastGood);
     }
+
+    [Fact]
+    public async Task A_bonded_wan_going_down_loses_its_endpoint_and_gets_it_back_on_recovery()
+    {
+        var kernel = new FakeKernel();
+        var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
+        var cases = PlanCases.All().ToDictionary(c => c.Name, c => Planner.Plan(c.Snapshot, c.Health));
+        await applier.ApplyAsync(cases["bonding_all_up"], TestContext.Current.CancellationToken);
+        Assert.Contains("101 198.18.11.2 wan1 subflow", kernel.Dump(), StringComparison.Ordinal);
+        Assert.Contains("102 198.18.13.2 wwan0 subflow backup", kernel.Dump(), StringComparison.Ordinal);
+        Assert.Contains("subflows 3", kernel.Dump(), StringComparison.Ordinal);
+        kernel.Mutations.Clear();
+
+        await applier.ApplyAsync(cases["bonding_member_down_loses_its_endpoint"], TestContext.Current.CancellationToken);
+        Assert.Equal(["ip mptcp endpoint delete id 101"], kernel.Mutations.Where(m => m.Contains("mptcp", StringComparison.Ordinal)));
+        kernel.Mutations.Clear();
+
+        await applier.ApplyAsync(cases["bonding_all_up"], TestContext.Current.CancellationToken);
+        Assert.Equal(["ip mptcp endpoint add 198.18.11.2 dev wan1 id 101 subflow"], kernel.Mutations.Where(m => m.Contains("mptcp", StringComparison.Ordinal)));
+
+        // Leaving bonding removes the appliance's endpoints, never another program's (id 1).
+        await applier.ApplyAsync(States[0], TestContext.Current.CancellationToken);
+        var dump = kernel.Dump();
+        Assert.Contains("1 198.51.100.7 eth0 signal", dump, StringComparison.Ordinal);
+        Assert.DoesNotContain("198.18.1", dump.Split("mptcp endpoints:")[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("from ", dump, StringComparison.Ordinal);
+    }
 }

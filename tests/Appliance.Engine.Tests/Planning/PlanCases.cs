@@ -85,6 +85,26 @@ internal static class PlanCases
             Snap(new() { Wans = [Wan("fiber", "eth1", WanLink.DhcpGateway), Wan("lte", "wwan0", WanLink.DhcpGateway), cable with { Enabled = false }] }),
             new() { ["fiber"] = Up with { Gateway = "198.51.100.1" }, ["lte"] = Up });
 
+        var bonded = new ApplianceConfig
+        {
+            Wans = [dsl with { Mode = WanMode.Bond, Weight = 2 }, cable with { Mode = WanMode.Bond }, lte with { Mode = WanMode.Backup }, Wan("sat", "wan4", "198.18.14.1")],
+            Rules =
+            [
+                new Rule { Id = 1, Protocol = RuleProtocol.Udp, DestinationPorts = "443", Action = RuleAction.Pin, Wan = "sat" },
+                new Rule { Id = 2, Destination = "198.51.100.0/24", Action = RuleAction.Bond },
+                new Rule { Id = 3, Protocol = RuleProtocol.Tcp, DestinationPorts = "22", Action = RuleAction.Balance },
+            ],
+            Settings = Lan with { Hub = new HubPeerSettings { Address = "203.0.113.20", EdgeId = "branch-1", Key = "0123456789abcdef-secret" } },
+        };
+        Dictionary<string, LinkHealth> BondHealth(LinkHealth dsl, LinkHealth cable) => new()
+        {
+            ["dsl"] = dsl with { Address = "198.18.11.2" }, ["cable"] = cable with { Address = "198.18.12.2" },
+            ["lte"] = Up with { Address = "198.18.13.2" }, ["sat"] = Up with { Address = "198.18.14.2" },
+        };
+        yield return ("bonding_all_up", Snap(bonded), BondHealth(Up, Up));
+        yield return ("bonding_member_down_loses_its_endpoint", Snap(bonded), BondHealth(ProbeDown, Up));
+        yield return ("bonding_members_down_tcp_is_balanced", Snap(bonded with { Wans = bonded.Wans.Where(w => w.Name != "lte").ToList() }), BondHealth(ProbeDown, Down));
+
         yield return ("hub_role", Snap(new() { Wans = [dsl], Settings = new ApplianceSettings { Role = ApplianceRole.Hub } }), new() { ["dsl"] = Up });
     }
 
