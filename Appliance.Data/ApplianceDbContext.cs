@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Appliance.Data;
 
-/// <summary>The appliance's SQLite database: pending configuration, revisions and audit trail.</summary>
+/// <summary>The appliance's SQLite database: pending configuration, revisions, audit trail and the hub's edges.</summary>
 public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> options) : DbContext(options)
 {
     public DbSet<WanEntity> Wans => Set<WanEntity>();
@@ -13,6 +13,7 @@ public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> opti
     public DbSet<RevisionEntity> Revisions => Set<RevisionEntity>();
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
     public DbSet<HealthEventEntity> HealthEvents => Set<HealthEventEntity>();
+    public DbSet<HubEdgeEntity> HubEdges => Set<HubEdgeEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ApplianceDbContext).Assembly);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Appliance.Data;
 
-/// <summary>Registers the database, the configuration store and the start-up migrator.</summary>
+/// <summary>Registers the database, the configuration and edge stores and the start-up migrator.</summary>
 public static class DataServiceCollectionExtensions
 {
     public const string DatabaseFileName = "appliance.db";
@@ -24,6 +24,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Engine.Configuration.IRunningConfigSource>(sp => sp.GetRequiredService<ConfigStore>());
         services.TryAddSingleton<HealthEventStore>();
         services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
+        services.TryAddSingleton<HubEdgeStore>();
+        services.TryAddSingleton<Engine.Bonding.IEdgeDirectory>(sp => sp.GetRequiredService<HubEdgeStore>());
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Data;
 
-/// <summary>Applies migrations, switches SQLite to WAL and loads the running revision before anything else starts.</summary>
+/// <summary>Applies migrations, switches SQLite to WAL and loads the running revision and the hub's edges before anything else starts.</summary>
 internal sealed partial class DatabaseInitializer(
     IDbContextFactory<ApplianceDbContext> dbFactory,
     ConfigStore store,
+    HubEdgeStore edges,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ internal sealed partial class DatabaseInitializer(
             LogMigrated(logger, db.Database.GetDbConnection().DataSource);
         }
         await store.InitializeAsync(cancellationToken);
+        await edges.InitializeAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -86,6 +86,42 @@ namespace Appliance.Data.Migrations
                     b.ToTable("HealthEvents", (string)null);
                 });
 
+            modelBuilder.Entity("Appliance.Data.Entities.HubEdgeEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Encrypt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxSessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HubEdges", (string)null);
+                });
+
             modelBuilder.Entity("Appliance.Data.Entities.RevisionEntity", b =>
                 {
                     b.Property<long>("Id")

@@ -11,6 +11,7 @@ internal static class ApplianceApi
         api.MapRulesApi();
         api.MapSettingsApi();
         api.MapConfigApi();
+        api.MapHubEdgesApi();
         api.MapStatusApi();
         return app;
     }

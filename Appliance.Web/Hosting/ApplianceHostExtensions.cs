@@ -28,7 +28,7 @@ public static class ApplianceHostExtensions
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Multi-WAN appliance API";
-            document.Info.Description = "Configure WANs, rules and settings, apply revisions, and read live status.";
+            document.Info.Description = "Configure WANs, rules and settings, apply revisions, register the edges a hub accepts, and read live status.";
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();

@@ -1,0 +1,81 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Appliance.Engine.Configuration.Validation;
+
+namespace Appliance.Data.Store;
+
+// Checks of edge ids, keys and limits, all reported at once per field like configuration edits.
+public sealed partial class HubEdgeStore
+{
+    public const int MinKeyLength = 16;
+    public const int MaxKeyLength = 256;
+    public const int MaxSessionsLimit = 100_000;
+    public const int MaxDescriptionLength = 200;
+
+    // \z rather than $: $ also matches before a final newline, which would let "edge\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\z")]
+    private static partial Regex IdPattern();
+
+    /// <summary>32 random bytes as unpadded base64url: 256 bits, and no characters that need quoting anywhere.</summary>
+    public static string GenerateKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private static void ValidateNew(NewHubEdge edge)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrEmpty(edge.Id))
+        {
+            errors.Add("id", "is required");
+        }
+        else if (!IdPattern().IsMatch(edge.Id))
+        {
+            errors.Add("id", "must be 1 to 63 characters of a-z, 0-9 and '-', starting with a letter or digit");
+        }
+        CheckKey(edge.Key, errors);
+        CheckSettings(edge.Description, edge.MaxSessions, errors);
+        ThrowIfAny(errors);
+    }
+
+    private static void ValidateUpdate(HubEdgeUpdate update)
+    {
+        var errors = new ValidationErrors();
+        CheckSettings(update.Description, update.MaxSessions, errors);
+        ThrowIfAny(errors);
+    }
+
+    private static void ValidateKey(string? key)
+    {
+        var errors = new ValidationErrors();
+        CheckKey(key, errors);
+        ThrowIfAny(errors);
+    }
+
+    // The message never quotes the key: it ends up in logs and problem details.
+    private static void CheckKey(string? key, ValidationErrors errors)
+    {
+        if (key is not null && (key.Length is < MinKeyLength or > MaxKeyLength || !key.All(c => c is > ' ' and <= '~')))
+        {
+            errors.Add("key", $"must be {MinKeyLength} to {MaxKeyLength} printable ASCII characters without spaces; omit it to have one generated");
+        }
+    }
+
+    private static void CheckSettings(string? description, int maxSessions, ValidationErrors errors)
+    {
+        if (description?.Length > MaxDescriptionLength)
+        {
+            errors.Add("description", $"must be at most {MaxDescriptionLength} characters");
+        }
+        if (maxSessions is < 1 or > MaxSessionsLimit)
+        {
+            errors.Add("maxSessions", $"must be between 1 and {MaxSessionsLimit}");
+        }
+    }
+
+    private static void ThrowIfAny(ValidationErrors errors)
+    {
+        if (!errors.IsEmpty)
+        {
+            throw new ConfigValidationException(errors, "The edge is invalid.");
+        }
+    }
+}
