@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Appliance.Engine.Bonding;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health;
 using Appliance.Engine.Kernel;
@@ -20,6 +21,7 @@ public sealed partial class EngineReconciler(
     ConntrackFlusher flusher,
     ICommandRunner runner,
     EngineStatusTracker status,
+    BondingPlanFeed bonding,
     ILogger<EngineReconciler> logger) : BackgroundService
 {
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -59,6 +61,7 @@ public sealed partial class EngineReconciler(
         try
         {
             await applier.ApplyAsync(desired, ct);
+            bonding.Set(desired.Bonding);
             status.Applied(desired, links);
             LogApplied(logger, snapshot.RevisionId, desired.Wans.Count(w => w.Usable), desired.Wans.Count);
         }

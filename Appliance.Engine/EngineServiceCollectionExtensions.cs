@@ -1,3 +1,4 @@
+using Appliance.Engine.Bonding;
 using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
@@ -17,7 +18,9 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddApplianceEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.Configure<BondingOptions>(configuration.GetSection(BondingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BondingMonitor>();
         services.TryAddSingleton<EngineStatusTracker>();
         services.TryAddSingleton<IEngineStatusSource>(sp => sp.GetRequiredService<EngineStatusTracker>());
         var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
@@ -42,6 +45,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<EngineReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineReconciler>());
         services.AddHostedService<CounterSampler>();
+        // Bonding: the edge's TPROXY relay and the hub's listener; each stays idle unless its role bonds.
+        services.TryAddSingleton<BondingPlanFeed>();
+        services.AddHostedService<EdgeRelay>();
+        services.AddHostedService<HubRelay>();
         return services;
     }
 

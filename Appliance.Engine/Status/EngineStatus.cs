@@ -7,6 +7,9 @@ namespace Appliance.Engine.Status;
 /// <param name="Warnings">What the admin should know about the running plan (e.g. a pinned WAN that is down).</param>
 public sealed record EngineStatus(bool Running, string Message, long RevisionId, DateTimeOffset? LastApplied, IReadOnlyList<WanStatus> Wans, IReadOnlyList<string> Warnings)
 {
+    /// <summary>The bonding relay (edge or hub); null when this appliance does not bond.</summary>
+    public BondingStatus? Bonding { get; init; }
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 

@@ -1,21 +1,33 @@
+using Appliance.Engine.Bonding;
 using Appliance.Engine.Health;
 using Appliance.Engine.Planning;
 
 namespace Appliance.Engine.Status;
 
 /// <summary>Keeps the engine's status as the reconciler and the counters report it.</summary>
-public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? health = null) : IEngineStatusSource
+public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? health = null, BondingMonitor? bonding = null) : IEngineStatusSource
 {
     private volatile EngineStatus _current = EngineStatus.NotRunning("engine starting");
     private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
+    private IReadOnlyList<BondPathStatus> _paths = [];
 
-    /// <summary>The last applied plan, with each WAN's live state, reason and probe figures.</summary>
-    public EngineStatus Current => health is null ? _current : WithLiveHealth(_current, health);
+    /// <summary>The last applied plan, with each WAN's live state, reason and probe figures, and the bonding relay's.</summary>
+    public EngineStatus Current
+    {
+        get
+        {
+            var status = health is null ? _current : WithLiveHealth(_current, health);
+            return bonding is null ? status : status with { Bonding = bonding.Snapshot(_paths) };
+        }
+    }
 
     public void NotRunning(string message) => _current = EngineStatus.NotRunning(message);
 
-    public void Applied(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
+    public void Applied(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health)
+    {
+        _paths = state.Bonding?.Paths.Select(p => new BondPathStatus(p.Wan, p.Address, p.Backup)).ToList() ?? [];
         _current = new EngineStatus(true, "running", state.RevisionId, time.GetUtcNow(), Wans(state, health), state.Warnings);
+    }
 
     public void Failed(long revisionId, string error) =>
         _current = _current with { Message = $"revision {revisionId} could not be applied: {error}" };

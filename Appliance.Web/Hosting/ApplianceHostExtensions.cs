@@ -17,6 +17,12 @@ public static class ApplianceHostExtensions
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
         // After the data services: the engine's hosted services start once the database is migrated.
         builder.Services.AddApplianceEngine(builder.Configuration);
+        // The hub's TLS key lives with the rest of the appliance's state unless configured elsewhere.
+        if (builder.Configuration[$"{Appliance.Engine.Bonding.BondingOptions.Section}:CertificatePath"] is null)
+        {
+            builder.Services.PostConfigure<Appliance.Engine.Bonding.BondingOptions>(o =>
+                o.CertificatePath = Path.Combine(Path.GetFullPath(options.DataDirectory), "hub-tls.pfx"));
+        }
 
         builder.Services.Configure<JsonOptions>(o => ConfigJson.Configure(o.SerializerOptions));
         // Bad JSON must surface as an exception so the handler can turn it into problem details with the reason.

@@ -13,9 +13,10 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     private readonly string _dataDirectory;
     private readonly string _namespace;
 
-    public ApplianceUnderTest(NetnsLab lab, string? dataDirectory = null)
+    /// <param name="ns">The namespace the engine drives: the lab's appliance by default, the internet for a hub.</param>
+    public ApplianceUnderTest(NetnsLab lab, string? dataDirectory = null, string? ns = null)
     {
-        _namespace = lab.Appliance;
+        _namespace = ns ?? lab.Appliance;
         _dataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("appliance-it-").FullName;
         Api = CreateClient();
     }
@@ -61,6 +62,23 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
             await Task.Delay(50);
         }
         throw new TimeoutException($"WAN {name} did not reach the expected state within {limit}; last: {wan}");
+    }
+
+    /// <summary>Polls (bounded) until the bonding status satisfies <paramref name="condition"/>.</summary>
+    public async Task<JsonElement> WaitForBondingAsync(Func<JsonElement, bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        JsonElement bonding = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await Api.GetFromJsonAsync<JsonElement>("/api/v1/status");
+            if (status.TryGetProperty("bonding", out bonding) && bonding.ValueKind == JsonValueKind.Object && condition(bonding))
+            {
+                return bonding;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"bonding did not reach the expected state within {limit}; last: {bonding}");
     }
 
     public static ApplianceSettings LabSettings => new()

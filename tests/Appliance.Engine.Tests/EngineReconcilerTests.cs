@@ -21,7 +21,7 @@ public class EngineReconcilerTests
         var kernel = new FakeKernel();
         var applier = new KernelApplier(kernel, NullLogger<KernelApplier>.Instance);
         var status = new EngineStatusTracker(TimeProvider.System);
-        using var reconciler = new EngineReconciler(source, health, applier, new ConntrackFlusher(kernel), kernel, status, NullLogger<EngineReconciler>.Instance);
+        using var reconciler = new EngineReconciler(source, health, applier, new ConntrackFlusher(kernel), kernel, status, new Appliance.Engine.Bonding.BondingPlanFeed(), NullLogger<EngineReconciler>.Instance);
         await reconciler.StartAsync(ct);
         await Until(() => status.Current.Running && status.Current.RevisionId == 1);
         var goodKernel = kernel.Dump(withSysctls: false);

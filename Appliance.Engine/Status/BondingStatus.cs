@@ -1,0 +1,23 @@
+namespace Appliance.Engine.Status;
+
+/// <summary>Bonding as <c>/api/v1/status</c> reports it: the edge's relay to its hub, or the hub's relay for its edges.</summary>
+/// <param name="State">Edge: connected, unreachable, refused or idle. Hub: listening or failed.</param>
+/// <param name="Peer">Edge: the hub it relays to. Hub: where it listens.</param>
+/// <param name="Paths">Edge: the WAN addresses that are MPTCP endpoints now.</param>
+/// <param name="Edges">Hub: edges with sessions open.</param>
+public sealed record BondingStatus(
+    string Role,
+    string State,
+    string? Peer,
+    int ActiveSessions,
+    long TotalSessions,
+    long FailedSessions,
+    long BytesUp,
+    long BytesDown,
+    string? LastError,
+    IReadOnlyList<BondPathStatus> Paths,
+    IReadOnlyList<HubEdgeStatus> Edges);
+
+public sealed record BondPathStatus(string Wan, string Address, bool Backup);
+
+public sealed record HubEdgeStatus(string Id, int ActiveSessions);

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appliance.Engine.Configuration;
+using Appliance.Testing;
+
+namespace Appliance.Engine.IntegrationTests.Bonding;
+
+/// <summary>
+/// lan ─ edge appliance ─ wan1…n (TBF) ─ ISPs ─ inet, where a second appliance in the hub role listens on 203.0.113.20
+/// and a bulk server runs on 203.0.113.10. Both appliances are the real host with their engines in the lab.
+/// </summary>
+public sealed class BondedLab : IAsyncDisposable
+{
+    public const string EdgeId = "edge-1";
+    public const string Key = "lab-shared-key-0123456789";
+    public const int HubPort = 7443;
+    public static readonly IPEndPoint BulkEndpoint = new(LabAddresses.Server, 5201);
+
+    private BondedLab(NetnsLab lab, ApplianceUnderTest hub, ApplianceUnderTest edge, BulkServer server)
+    {
+        Lab = lab;
+        Hub = hub;
+        Edge = edge;
+        Server = server;
+    }
+
+    public NetnsLab Lab { get; }
+    public ApplianceUnderTest Hub { get; }
+    public ApplianceUnderTest Edge { get; }
+    public BulkServer Server { get; }
+
+    public static async Task<BondedLab> CreateAsync(IReadOnlyList<double> ratesMbit, bool encrypt = false)
+    {
+        var lab = await NetnsLab.CreateAsync(ratesMbit.Select((rate, i) => new LabWan(i + 1, rate)).ToList());
+        ApplianceUnderTest? hub = null, edge = null;
+        try
+        {
+            hub = new ApplianceUnderTest(lab, ns: lab.Inet);
+            await hub.ConfigureAsync([], settings: new ApplianceSettings
+            {
+                Role = ApplianceRole.Hub,
+                Listen = new HubListenSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort },
+            }, usable: 0);
+            var registered = await hub.Api.PostAsJsonAsync("/api/v1/hub/edges", new { id = EdgeId, key = Key, encrypt });
+            if (!registered.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"registering the edge failed: {await registered.Content.ReadAsStringAsync()}");
+            }
+
+            edge = new ApplianceUnderTest(lab);
+            await edge.ConfigureAsync(
+                lab.Wans.Select(w => ApplianceUnderTest.ProbedWan(w) with { Mode = WanMode.Bond }),
+                settings: ApplianceUnderTest.LabSettings with
+                {
+                    Hub = new HubPeerSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort, EdgeId = EdgeId, Key = Key, Encrypt = encrypt },
+                });
+            await edge.WaitForBondingAsync(b => b.GetProperty("paths").GetArrayLength() == lab.Wans.Count, TimeSpan.FromSeconds(15));
+            var server = new BulkServer(lab.Thread(lab.Inet), BulkEndpoint);
+            return new BondedLab(lab, hub, edge, server);
+        }
+        catch
+        {
+            edge?.Dispose();
+            hub?.Dispose();
+            await lab.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Bytes received so far on a WAN interface of the edge (kernel counters).</summary>
+    public async Task<long> WanRxBytesAsync(int index) =>
+        long.Parse((await Lab.ExecAsync(Lab.Appliance, "cat", $"/sys/class/net/wan{index}/statistics/rx_bytes")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        Server.Dispose();
+        Edge.Dispose();
+        Hub.Dispose();
+        await Lab.DisposeAsync();
+        Edge.DeleteData();
+        Hub.DeleteData();
+    }
+}
