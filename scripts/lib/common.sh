@@ -30,5 +30,5 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The kernel tools the engine drives and the integration tests use.
-KERNEL_PACKAGES=(nftables iproute2 conntrack iperf3 mptcpd procps)
+# The kernel tools the engine drives and the integration tests use; mptcpize runs iperf3 over kernel MPTCP in the bench.
+KERNEL_PACKAGES=(nftables iproute2 conntrack iperf3 mptcpd mptcpize procps)

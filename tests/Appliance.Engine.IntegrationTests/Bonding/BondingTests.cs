@@ -132,6 +132,53 @@ public sealed class BondingTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_hub_holds_an_edge_to_its_session_limit_and_admits_the_next_once_one_ends()
+    {
+        const string limitedKey = "limited-edge-key-0123456789";
+        var registered = await _lab.Hub.Api.PostAsJsonAsync("/api/v1/hub/edges", new { id = "edge-2", key = limitedKey, maxSessions = 2 }, Ct);
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync(Ct));
+        var inet = _lab.Lab.Thread(_lab.Lab.Inet);
+        using var target = new CountingTcpServer(inet, new IPEndPoint(LabAddresses.Server, 8081));
+        var identity = new EdgeIdentity("edge-2", limitedKey, false);
+        var hub = new IPEndPoint(LabAddresses.Hub, BondedLab.HubPort);
+        var open = new List<Socket>();
+        try
+        {
+            async Task<Socket> SessionAsync()
+            {
+                var socket = inet.Invoke(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                await socket.ConnectAsync(hub, Ct);
+                try
+                {
+                    await EdgeHandshake.ConnectAsync(new NetworkStream(socket), identity, target.Endpoint, Ct);
+                    return socket;
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            open.Add(await SessionAsync());
+            open.Add(await SessionAsync());
+            var busy = await Assert.ThrowsAsync<HubRefusedException>(SessionAsync);
+            Assert.Equal(HubResult.Busy, busy.Result);
+
+            open[0].Dispose();
+            await _lab.Hub.WaitForBondingAsync(
+                b => b.GetProperty("edges").EnumerateArray().Any(e => e.GetProperty("id").GetString() == "edge-2" && e.GetProperty("activeSessions").GetInt32() == 1),
+                TimeSpan.FromSeconds(5));
+            open.Add(await SessionAsync());
+            Assert.Equal(3, target.Total);
+        }
+        finally
+        {
+            open.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Udp_on_bonded_wans_is_balanced_per_session_and_never_dropped()
     {
         using var udp = new CountingUdpServer(_lab.Lab.Thread(_lab.Lab.Inet), new IPEndPoint(LabAddresses.Server, 5353));

@@ -1,0 +1,79 @@
+using Appliance.Engine.Bonding;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Engine.Tests.Bonding;
+
+/// <summary>Two connected TCP sockets on loopback: the protocol and relay tests run over a real kernel connection.</summary>
+public sealed class LoopbackPair : IDisposable
+{
+    private LoopbackPair(Socket client, Socket server)
+    {
+        Client = client;
+        Server = server;
+    }
+
+    public Socket Client { get; }
+    public Socket Server { get; }
+
+    public static async Task<LoopbackPair> CreateAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var accept = listener.AcceptAsync();
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        return new LoopbackPair(client, await accept);
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Server.Dispose();
+    }
+}
+
+/// <summary>An in-memory edge register.</summary>
+public sealed class FakeEdgeDirectory(params EdgeCredential[] edges) : IEdgeDirectory
+{
+    public ValueTask<EdgeCredential?> FindAsync(string edgeId, CancellationToken ct = default) =>
+        ValueTask.FromResult(edges.FirstOrDefault(e => e.Id == edgeId));
+}
+
+/// <summary>Passes everything through and keeps a copy of what was written, to replay it elsewhere.</summary>
+public sealed class RecordingStream(Stream inner) : Stream
+{
+    private readonly MemoryStream _written = new();
+
+    public byte[] Written => _written.ToArray();
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _written.Write(buffer, offset, count);
+        inner.Write(buffer, offset, count);
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _written.Write(buffer.Span);
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override void Flush() => inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
