@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Balancing benchmarks on the real kernel: apply latency (config change to kernel committed) for 2/8/16 WANs with
+# Benchmarks on the real kernel: apply latency (config change to kernel committed) for 2/8/16 WANs with
 # 200 rules, and iperf3 forwarding throughput with the engine's ruleset vs plain forwarding.
-# Needs root (network namespaces, nftables). Prints the figures and writes bench-results/balancing.{json,txt}.
+# Needs root (network namespaces, nftables). Prints the figures and writes bench-results/bench.{json,txt}.
 # Options are passed to the bench (e.g. --only apply, --seconds 3; --help lists them).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"

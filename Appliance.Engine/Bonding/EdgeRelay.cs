@@ -16,7 +16,6 @@ namespace Appliance.Engine.Bonding;
 /// </summary>
 public sealed partial class EdgeRelay(
     BondingPlanFeed feed,
-    IRunningConfigSource config,
     ISocketFactory sockets,
     BondingMonitor monitor,
     IOptions<BondingOptions> options,
@@ -27,18 +26,19 @@ public sealed partial class EdgeRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Waits for the first plan with bonding: an edge that never bonds never opens the listener.
-        while (feed.Current is null)
+        // An edge that never bonds never opens the listener (nor does a hub: its plans carry no bonding).
+        try
         {
-            if (config.Current.Config.Settings.Role == ApplianceRole.Hub)
-            {
-                return;
-            }
-            await Task.Delay(250, stoppingToken);
+            await feed.FirstPlanAsync(stoppingToken);
         }
-        using var listener = Listen(feed.Current.ProxyPort);
-        monitor.SetState("edge", "idle", feed.Current.Hub.ToString());
-        LogListening(logger, feed.Current.ProxyPort);
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var plan = feed.Current!;
+        using var listener = Listen(plan.ProxyPort);
+        monitor.SetState("edge", "idle", plan.Hub.ToString());
+        LogListening(logger, plan.ProxyPort);
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket lan;

@@ -15,17 +15,24 @@ public sealed partial record BenchOptions
     public int Rounds { get; init; } = 3;
     public IReadOnlyList<int> Streams { get; init; } = [1, 4];
     public string Prefix { get; init; } = "bn" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
-    public int TimeoutSeconds { get; init; } = 480;
+    public int TimeoutSeconds { get; init; } = 900;
     public bool RunApply { get; init; } = true;
     public bool RunThroughput { get; init; } = true;
     public bool RunFailover { get; init; } = true;
+    public bool RunBonding { get; init; } = true;
     public int Trials { get; init; } = 20;
+    public int BondSeconds { get; init; } = 12;
+    public int BondWarmUp { get; init; } = 4;
+    public int HandoverTrials { get; init; } = 3;
 
     public const string Usage = """
         usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
-          --out DIR          where balancing.json and balancing.txt go (default: <repo>/bench-results)
-          --only apply|throughput|failover   run one of the three benchmarks
+          --out DIR          where bench.json and bench.txt go (default: <repo>/bench-results)
+          --only apply|throughput|failover|bonding   run one of the four benchmarks
           --trials 20        failover trials per failure kind (1-50)
+          --bond-seconds 12  bonded iperf3 duration after the warm-up (3-30)
+          --bond-warmup 4    bonded iperf3 warm-up left out of the figures (0-10)
+          --handover 3       bonded handover trials (1-10)
           --wans 2,8,16      WAN counts for the apply benchmark (each 1-32)
           --rules 200        rules in every configuration (0-1000)
           --repeats 20       change and no-op applies per WAN count (1-100)
@@ -34,7 +41,7 @@ public sealed partial record BenchOptions
           --rounds 3         plain/engine rounds, order alternating (1-5)
           --streams 1,4      iperf3 parallel streams to measure (each 1-16)
           --prefix NAME      namespace name prefix (letters/digits, 2-10; default random bnXXXXXX)
-          --timeout 480      whole-run limit in seconds (10-600); namespaces are removed either way
+          --timeout 900      whole-run limit in seconds (10-1800); namespaces are removed either way
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -57,10 +64,11 @@ public sealed partial record BenchOptions
                 "--out" => options with { OutputDirectory = Path.GetFullPath(value) },
                 "--only" => value switch
                 {
-                    "apply" => options with { RunThroughput = false, RunFailover = false },
-                    "throughput" => options with { RunApply = false, RunFailover = false },
-                    "failover" => options with { RunApply = false, RunThroughput = false },
-                    _ => throw new ArgumentException("--only takes apply, throughput or failover"),
+                    "apply" => options with { RunThroughput = false, RunFailover = false, RunBonding = false },
+                    "throughput" => options with { RunApply = false, RunFailover = false, RunBonding = false },
+                    "failover" => options with { RunApply = false, RunThroughput = false, RunBonding = false },
+                    "bonding" => options with { RunApply = false, RunThroughput = false, RunFailover = false },
+                    _ => throw new ArgumentException("--only takes apply, throughput, failover or bonding"),
                 },
                 "--wans" => options with { WanCounts = IntList(name, value, 1, 32) },
                 "--rules" => options with { Rules = Int(name, value, 0, 1000) },
@@ -70,8 +78,11 @@ public sealed partial record BenchOptions
                 "--rounds" => options with { Rounds = Int(name, value, 1, 5) },
                 "--streams" => options with { Streams = IntList(name, value, 1, 16) },
                 "--prefix" => PrefixPattern().IsMatch(value) ? options with { Prefix = value } : throw new ArgumentException("--prefix: 2-10 letters or digits, starting with a letter"),
-"--trials" => options with { Trials = Int(name, value, 1, 50) },
-                "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 600) },
+                "--trials" => options with { Trials = Int(name, value, 1, 50) },
+                "--bond-seconds" => options with { BondSeconds = Int(name, value, 3, 30) },
+                "--bond-warmup" => options with { BondWarmUp = Int(name, value, 0, 10) },
+                "--handover" => options with { HandoverTrials = Int(name, value, 1, 10) },
+                "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 1800) },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };
         }

@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using Appliance.Data;
 using Appliance.Data.Store;
-using Appliance.Engine;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Status;
 using Appliance.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Bench;
 
@@ -26,7 +22,7 @@ public sealed class FailoverBench(string prefix, int trials, TextWriter log)
         var data = Directory.CreateTempSubdirectory("appliance-bench-");
         try
         {
-            using var host = BuildHost(lab.Appliance, data.FullName);
+            using var host = EngineHost.Build(lab.Appliance, data.FullName);
             await host.StartAsync(ct);
             try
             {
@@ -97,17 +93,4 @@ public sealed class FailoverBench(string prefix, int trials, TextWriter log)
         }).ToList(),
         Settings = new ApplianceSettings { Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] } },
     };
-
-    private static IHost BuildHost(string ns, string dataDirectory)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Appliance:Engine:NetworkNamespace"] = ns,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddApplianceData(dataDirectory);
-        builder.Services.AddApplianceEngine(builder.Configuration);
-        return builder.Build();
-    }
 }

@@ -62,6 +62,11 @@ try
         await log.WriteLineAsync($"3. failover: detection + reroute, {options.Trials} trials each for a silent failure and for carrier loss");
         results.Failover = await new FailoverBench(options.Prefix, options.Trials, log).RunAsync(cts.Token);
     }
+    if (options.RunBonding)
+    {
+        await log.WriteLineAsync($"4. bonding: one TCP session over {string.Join(", ", BondingBench.ShapedLinks.Select(l => string.Join('+', l)))} Mbit (iperf3 {options.BondSeconds} s after {options.BondWarmUp} s warm-up), relay vs kernel MPTCP; {options.HandoverTrials} handovers; unshaped relay plain and TLS");
+        results.Bonding = await new BondingBench(options.Prefix, options.BondSeconds, options.BondWarmUp, options.HandoverTrials, log).RunAsync(cts.Token);
+    }
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {
@@ -78,8 +83,8 @@ results.DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
 results.LoadAverageAtEnd = LoadAverage();
 
 Directory.CreateDirectory(options.OutputDirectory);
-var jsonPath = Path.Combine(options.OutputDirectory, "balancing.json");
-var textPath = Path.Combine(options.OutputDirectory, "balancing.txt");
+var jsonPath = Path.Combine(options.OutputDirectory, "bench.json");
+var textPath = Path.Combine(options.OutputDirectory, "bench.txt");
 var text = Report.Render(results);
 await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(results, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
 await File.WriteAllTextAsync(textPath, text);

@@ -9,7 +9,7 @@ public static class Report
     public static string Render(BenchResults r)
     {
         var t = new StringBuilder();
-        Line(t, $"Balancing benchmarks, {r.StartedAt}, {r.DurationSeconds:0.0} s, status: {r.Status}");
+        Line(t, $"Benchmarks, {r.StartedAt}, {r.DurationSeconds:0.0} s, status: {r.Status}");
         var m = r.Machine;
         Line(t, $"machine: nproc {m.Nproc}, kernel {m.Kernel}, {m.Cpu}; {m.Runtime}; {m.Nft}; {m.Iperf3}");
         Line(t, $"load average (1/5/15 min) at start {m.LoadAverage}, at end {r.LoadAverageAtEnd}");
@@ -57,7 +57,39 @@ public static class Report
             Line(t, $"  silent (drop all)  {f.SilentFailureMs.Median,6:0}  {f.SilentFailureMs.Max,8:0}  {f.SilentFailureMs.Min,8:0}");
             Line(t, $"  carrier loss       {f.CarrierLossMs.Median,6:0}  {f.CarrierLossMs.Max,8:0}  {f.CarrierLossMs.Min,8:0}");
         }
+        if (r.Bonding is { } b)
+        {
+            RenderBonding(t, b);
+        }
         return t.ToString();
+    }
+
+    private static void RenderBonding(StringBuilder t, BondingResults b)
+    {
+        Line(t, $"");
+        Line(t, $"4. Bonding: one TCP session through the hub (iperf3 {b.Seconds} s after a {b.OmitSeconds} s warm-up; Mbit/s received)");
+        Wrap(t, b.Setup);
+        Line(t, $"  links (Mbit)   sum    relay down  of sum   relay up  of sum   kernel down  kernel up   relay/kernel down  up");
+        foreach (var s in b.Shaped)
+        {
+            Line(t, $"  {s.Links,-12} {s.SumMbit,5:0}   {s.RelayDownMbit,10:0.0}  {s.RelayDownOfSum,6:0.000}  {s.RelayUpMbit,9:0.0}  {s.RelayUpOfSum,6:0.000}  {s.KernelDownMbit,11:0.0}  {s.KernelUpMbit,9:0.0}   {s.RelayDownOfKernel,17:0.000}  {s.RelayUpOfKernel,5:0.000}");
+        }
+        if (b.Handover.Count > 0)
+        {
+            Line(t, $"  handover ({b.Shaped[0].Links} Mbit, wan1 silent for 5 s during an 18 s download): completed {b.Handover.Count(h => h.Completed)}/{b.Handover.Count}");
+            static string Join(IEnumerable<double> values, string format) => string.Join(" ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
+            var stalls = Join(b.Handover.Select(h => h.LongestStallMs), "0");
+            var removed = Join(b.Handover.Select(h => h.EndpointRemovedMs), "0");
+            var back = Join(b.Handover.Select(h => h.EndpointBackMs), "0");
+            var after = Join(b.Handover.Select(h => h.Wan1MbitAfterReturn), "0.0");
+            Line(t, $"    longest stall ms {stalls}; endpoint removed after ms {removed}; back after ms {back}; wan1 Mbit/s after return {after}");
+        }
+        Line(t, $"  unshaped veth (Gbit/s; CPU-s per Gbit relayed, edge and hub relays together)");
+        Line(t, $"  mode    down Gbit/s  CPU/Gbit   up Gbit/s  CPU/Gbit   kernel MPTCP down  up");
+        foreach (var u in b.Unshaped)
+        {
+            Line(t, $"  {u.Mode,-6} {u.DownGbps,12:0.000}  {u.DownCpuSecondsPerGbit,8:0.000}  {u.UpGbps,10:0.000}  {u.UpCpuSecondsPerGbit,8:0.000}   {(u.KernelDownGbps is { } kd ? kd.ToString("0.000", CultureInfo.InvariantCulture) : "-"),17}  {(u.KernelUpGbps is { } ku ? ku.ToString("0.000", CultureInfo.InvariantCulture) : "-")}");
+        }
     }
 
     private static string Samples(Summary s) => string.Join(" ", s.Samples.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));

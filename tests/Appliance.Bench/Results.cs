@@ -32,6 +32,7 @@ public sealed record BenchResults
     public ApplyResults? Apply { get; set; }
     public ThroughputResults? Throughput { get; set; }
     public FailoverResults? Failover { get; set; }
+    public BondingResults? Bonding { get; set; }
 }
 
 /// <param name="PlanColdStartMs">The process's first Planner.Plan call (first WAN count), JIT included.</param>
@@ -71,3 +72,25 @@ public sealed record ThroughputResult(
 
 /// <summary>Detection + reroute times in ms; a trial that never rerouted counts as the 10 s limit.</summary>
 public sealed record FailoverResults(int Trials, string Setup, Summary SilentFailureMs, Summary CarrierLossMs);
+
+public sealed record BondingResults(
+    int Seconds, int OmitSeconds, string Setup, IReadOnlyList<BondedLinksResult> Shaped, IReadOnlyList<HandoverTrial> Handover, IReadOnlyList<UnshapedRelayResult> Unshaped);
+
+/// <summary>One TCP session over shaped links (Mbit/s received): through the C# relay and the hub, and kernel MPTCP end to end.</summary>
+public sealed record BondedLinksResult(string Links, double SumMbit, double RelayDownMbit, double RelayUpMbit, double KernelDownMbit, double KernelUpMbit)
+{
+    public double RelayDownOfSum => Math.Round(RelayDownMbit / SumMbit, 3);
+    public double RelayUpOfSum => Math.Round(RelayUpMbit / SumMbit, 3);
+    public double RelayDownOfKernel => Math.Round(RelayDownMbit / KernelDownMbit, 3);
+    public double RelayUpOfKernel => Math.Round(RelayUpMbit / KernelUpMbit, 3);
+}
+
+/// <summary>A bonded download while wan1 goes silent for 5 s (ms unless named otherwise).</summary>
+/// <param name="EndpointRemovedMs">From the silence to health removing wan1's MPTCP endpoint.</param>
+/// <param name="EndpointBackMs">From the link's return to its endpoint being added back.</param>
+/// <param name="Wan1MbitAfterReturn">What wan1 received in the 3 s after its endpoint was back: the live session uses it again.</param>
+public sealed record HandoverTrial(bool Completed, double LongestStallMs, double EndpointRemovedMs, double EndpointBackMs, double Wan1MbitAfterReturn, double AverageMbit);
+
+/// <summary>The relay without shaping on veth: Gbit/s received and CPU-seconds (edge and hub relays together) per Gbit relayed.</summary>
+public sealed record UnshapedRelayResult(
+    string Mode, int Seconds, double DownGbps, double UpGbps, double DownCpuSecondsPerGbit, double UpCpuSecondsPerGbit, double? KernelDownGbps, double? KernelUpGbps);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Appliance.Engine.Kernel;
@@ -30,19 +28,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
     public async Task<ThroughputResults> RunAsync(CancellationToken ct)
     {
         await using var lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], prefix: prefix + "t", ct: ct);
-        var serverErrors = new ConcurrentQueue<string>();
-        var server = lab.StartProcess(lab.Inet, "iperf3", "-s", "-B", Server, "-p", Port);
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                serverErrors.Enqueue(e.Data);
-            }
-        };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        await WaitListeningAsync(lab, server, serverErrors, ct);
+        var server = await Iperf3.StartServerAsync(lab, lab.Inet, Server, int.Parse(Port, CultureInfo.InvariantCulture), [], ct);
 
         var app = new ProcessCommandRunner(lab.Appliance);
         var applier = new KernelApplier(app, NullLogger<KernelApplier>.Instance);
@@ -85,7 +71,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
         }
         if (server.HasExited)
         {
-            throw new InvalidOperationException($"the iperf3 server ended early: {string.Join(" | ", serverErrors)}");
+            throw new InvalidOperationException("the iperf3 server ended early");
         }
 
         var results = streams.Select(count =>
@@ -153,67 +139,15 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
         return counters;
     }
 
-    /// <summary>One iperf3 run from the LAN client; a busy or not yet ready server gets two more tries.</summary>
+    /// <summary>One iperf3 run from the LAN client.</summary>
     private async Task<(double Gbps, int Retransmits)> IperfAsync(NetnsLab lab, int streamCount, CancellationToken ct)
     {
-        List<string> args = ["-c", Server, "-p", Port, "-t", seconds.ToString(CultureInfo.InvariantCulture), "-J", "--connect-timeout", "3000"];
+        List<string> args = ["-c", Server, "-p", Port, "-t", seconds.ToString(CultureInfo.InvariantCulture)];
         if (streamCount > 1)
         {
             args.AddRange(["-P", streamCount.ToString(CultureInfo.InvariantCulture)]);
         }
-        var client = new ProcessCommandRunner(lab.Lan);
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await client.RunAsync("iperf3", args, null, ct);
-            string? error = null;
-            try
-            {
-                using var doc = JsonDocument.Parse(result.Stdout);
-                var root = doc.RootElement;
-                if (root.TryGetProperty("error", out var e))
-                {
-                    error = e.GetString();
-                }
-                else
-                {
-                    var end = root.GetProperty("end");
-                    var bits = end.GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
-                    var retrans = end.TryGetProperty("sum_sent", out var sent) && sent.TryGetProperty("retransmits", out var r) ? r.GetInt32() : 0;
-                    if (result.Succeeded && bits > 0)
-                    {
-                        return (bits / 1e9, retrans);
-                    }
-                    error = $"exit {result.ExitCode}, {bits} bit/s";
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                error = $"exit {result.ExitCode}: {ex.Message}; stderr: {result.Stderr.Trim()}";
-            }
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException($"iperf3 -P {streamCount} failed: {error}");
-            }
-            await log.WriteLineAsync($"  iperf3 failed ({error}); retrying");
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        }
-    }
-
-    private static async Task WaitListeningAsync(NetnsLab lab, Process server, ConcurrentQueue<string> errors, CancellationToken ct)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException($"the iperf3 server ended at once: {string.Join(" | ", errors)}");
-            }
-            if ((await lab.ExecAsync(lab.Inet, "ss", "-Hltn")).Contains($"{Server}:{Port}", StringComparison.Ordinal))
-            {
-                return;
-            }
-            await Task.Delay(100, ct);
-        }
-        throw new TimeoutException("the iperf3 server did not listen within 5 s");
+        var run = await Iperf3.ClientAsync(lab.Lan, [], args, log, ct);
+        return (run.BitsPerSecond / 1e9, run.Retransmits);
     }
 }

@@ -55,6 +55,24 @@ public sealed class ApplianceApi(Uri baseAddress) : IDisposable
         return revision.GetProperty("id").GetInt64();
     }
 
+    /// <summary>True once any configuration has been applied (a first run's database has no revision).</summary>
+    public async Task<bool> HasRevisionsAsync(CancellationToken ct) =>
+        (await _http.GetFromJsonAsync<JsonElement>("api/v1/config/revisions", ct)).GetArrayLength() > 0;
+
+    /// <summary>Hub role: registers an edge unless one with this id is registered already; true when it registered it.</summary>
+    public async Task<bool> EnsureHubEdgeAsync(string id, string key, CancellationToken ct)
+    {
+        using (var existing = await _http.GetAsync($"api/v1/hub/edges/{id}", ct))
+        {
+            if (existing.IsSuccessStatusCode)
+            {
+                return false;
+            }
+        }
+        using var created = await EnsureAsync(await _http.PostAsJsonAsync("api/v1/hub/edges", new { id, key, description = "the lab's appliance" }, ConfigJson.Options, ct), "registering the lab edge", ct);
+        return true;
+    }
+
     public async Task<EngineStatus> GetStatusAsync(CancellationToken ct) =>
         await _http.GetFromJsonAsync<EngineStatus>("api/v1/status", ConfigJson.Options, ct)
         ?? throw new LabException("/api/v1/status returned nothing");

@@ -22,7 +22,8 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     public static string WebDll(string repoRoot) => Path.Combine(repoRoot, "Appliance.Web", "bin", "Release", "net10.0", "Appliance.Web.dll");
 
-    public static ApplianceProcess Start(string repoRoot, string networkNamespace, string dataDirectory, LabOptions options)
+    /// <param name="label">Prefixes the child's output lines, so the appliance and the hub can be told apart.</param>
+    public static ApplianceProcess Start(string repoRoot, string networkNamespace, string dataDirectory, LabOptions options, string label = "appliance")
     {
         var dll = WebDll(repoRoot);
         if (!File.Exists(dll))
@@ -50,8 +51,8 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var appliance = new ApplianceProcess(process);
-        process.OutputDataReceived += (_, e) => Forward(Console.Out, e.Data);
-        process.ErrorDataReceived += (_, e) => Forward(Console.Error, e.Data);
+        process.OutputDataReceived += (_, e) => Forward(Console.Out, label, e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(Console.Error, label, e.Data);
         process.Exited += (_, _) =>
         {
             if (Volatile.Read(ref appliance._stopping) == 0)
@@ -68,11 +69,11 @@ public sealed class ApplianceProcess : IAsyncDisposable
         return appliance;
     }
 
-    private static void Forward(TextWriter writer, string? line)
+    private static void Forward(TextWriter writer, string label, string? line)
     {
         if (line is not null)
         {
-            writer.WriteLine("  appliance │ " + line);
+            writer.WriteLine($"  {label,-9} │ {line}");
         }
     }
 

@@ -18,6 +18,11 @@ public sealed class LabSession : IAsyncDisposable
     private const string LockPath = "/run/appliance-lab.lock";
     private static readonly TimeSpan TableEvery = TimeSpan.FromSeconds(5);
     private static readonly LabWan[] SiteWans = [new(1, 50), new(2, 20), new(3, 10)];
+    private const string HubUrls = "http://127.0.0.1:5081";
+    private const int HubPort = 7443;
+    private const string LabEdgeId = "lab-edge";
+    // The lab's hub and edge live in namespaces on this machine only; a fixed key lets either database be kept or removed alone.
+    private const string LabEdgeKey = "lab-only-shared-key-not-a-secret";
 
     private readonly LabOptions _options;
     private readonly CancellationTokenSource _stop;
@@ -25,7 +30,9 @@ public sealed class LabSession : IAsyncDisposable
     private NetnsLab? _lab;
     private LabServers? _servers;
     private ApplianceProcess? _appliance;
+    private ApplianceProcess? _hub;
     private ApplianceApi? _api;
+    private ApplianceApi? _hubApi;
     private TrafficGenerator? _traffic;
     private string? _failure;
 
@@ -95,6 +102,7 @@ public sealed class LabSession : IAsyncDisposable
 
         var repo = FindRepoRoot();
         var data = Path.Combine(repo, "data", "lab");
+        await StartHubAsync(repo, ct);
         Console.WriteLine($"lab: starting the appliance ({Path.GetRelativePath(repo, ApplianceProcess.WebDll(repo))}, engine in {_lab.Appliance}) …");
         _appliance = ApplianceProcess.Start(repo, _lab.Appliance, data, _options);
         _appliance.ExitedUnexpectedly += code =>
@@ -116,6 +124,39 @@ public sealed class LabSession : IAsyncDisposable
         _traffic = new TrafficGenerator(_lab.Thread(_lab.Lan), _servers, ExtraClients);
         _traffic.Start();
         PrintBanner(_lab, data, configuration);
+    }
+
+    /// <summary>
+    /// The aggregation hub for bonding: the same firmware in the hub role, its engine in the internet namespace
+    /// (listening on 203.0.113.20:7443), with the lab's edge registered. It idles until a WAN of the edge is set to bond.
+    /// </summary>
+    private async Task StartHubAsync(string repo, CancellationToken ct)
+    {
+        var hubOptions = _options with { Urls = HubUrls, ApplianceArguments = [] };
+        Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Inet}, UI/API {HubUrls}) …");
+        _hub = ApplianceProcess.Start(repo, _lab.Inet, Path.Combine(repo, "data", "lab-hub"), hubOptions, "hub");
+        _hub.ExitedUnexpectedly += code =>
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                _failure ??= $"the hub (pid {_hub.Pid}) exited unexpectedly with code {code} (is {HubUrls} already in use?)";
+                _stop.Cancel();
+            }
+        };
+        _hubApi = new ApplianceApi(hubOptions.ApiBase);
+        await _hubApi.WaitHealthyAsync(_hub, TimeSpan.FromSeconds(60), ct);
+        if (!await _hubApi.HasRevisionsAsync(ct))
+        {
+            await _hubApi.ImportAndApplyAsync(new ApplianceConfig
+            {
+                Settings = new ApplianceSettings
+                {
+                    Role = ApplianceRole.Hub,
+                    Listen = new HubListenSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort },
+                },
+            }, "lab: hub listening on 203.0.113.20:7443", ct);
+        }
+        await _hubApi.EnsureHubEdgeAsync(LabEdgeId, LabEdgeKey, ct);
     }
 
     /// <summary>Seeds the lab's configuration if the database has no WANs yet (a later run keeps what the admin changed).</summary>
@@ -156,6 +197,8 @@ public sealed class LabSession : IAsyncDisposable
         Settings = new ApplianceSettings
         {
             Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] },
+            // Ready for bonding: set a WAN's mode to bond and its TCP sessions go through the lab's hub.
+            Hub = new HubPeerSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort, EdgeId = LabEdgeId, Key = LabEdgeKey },
         },
     };
 
@@ -181,6 +224,7 @@ public sealed class LabSession : IAsyncDisposable
               WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
               appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
               web UI/API  {url}  (API docs {url}/api/docs)
+              hub         pid {_hub!.Pid}, engine in {lab.Inet} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; set a WAN's mode to bond to relay TCP through it
               traffic     every second 20 TCP + 4 TCP to port 8443 + 5 UDP flows; every 3 s two 8 MB downloads
             Ctrl-C to stop.
 
@@ -259,7 +303,12 @@ public sealed class LabSession : IAsyncDisposable
         {
             await Step($"stopping the appliance (pid {_appliance.Pid})", async () => await _appliance.DisposeAsync());
         }
+        if (_hub is not null)
+        {
+            await Step($"stopping the hub (pid {_hub.Pid})", async () => await _hub.DisposeAsync());
+        }
         _api?.Dispose();
+        _hubApi?.Dispose();
         if (_lab is not null)
         {
             await Step($"removing namespaces ({Prefix}*)", async () => await _lab.DisposeAsync());
