@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Appliance.Bench;
 
-/// <summary>The human-readable form of the results (balancing.txt and the console).</summary>
+/// <summary>The human-readable form of the results (bench.txt and the console).</summary>
 public static class Report
 {
     public static string Render(BenchResults r)

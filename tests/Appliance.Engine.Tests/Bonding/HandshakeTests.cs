@@ -113,13 +113,18 @@ public sealed class HandshakeTests : IDisposable
         using (var first = await LoopbackPair.CreateAsync())
         {
             var accepting = AcceptAsync(hub, first.Server);
-            var recorder = new RecordingStream(new NetworkStream(first.Client));
+            var written = new MemoryStream();
+            var recorder = new InterceptingStream(new NetworkStream(first.Client), data =>
+            {
+                written.Write(data.Span);
+                return data;
+            });
             var connecting = EdgeHandshake.ConnectAsync(recorder, new EdgeIdentity("edge-1", Key, false), Destination, Ct);
             var accepted = await accepting;
             Assert.NotNull(accepted);
             await HubHandshake.SendResultAsync(accepted.Stream, HubResult.Ok, Ct);
             await connecting;
-            recorded = recorder.Written;
+            recorded = written.ToArray();
         }
 
         using var second = await LoopbackPair.CreateAsync();
@@ -141,7 +146,17 @@ public sealed class HandshakeTests : IDisposable
         using var pair = await LoopbackPair.CreateAsync();
         var accepting = AcceptAsync(Hub(Edge()), pair.Server);
         // The edge's second write is CONNECT (family, address, port, MAC): one address byte is flipped on its way.
-        var tamper = new TamperingStream(new NetworkStream(pair.Client), writeIndex: 1, byteIndex: 1);
+        var writes = 0;
+        var tamper = new InterceptingStream(new NetworkStream(pair.Client), data =>
+        {
+            if (writes++ != 1)
+            {
+                return data;
+            }
+            var copy = data.ToArray();
+            copy[1] ^= 0x01;
+            return copy;
+        });
 
         var refused = await Assert.ThrowsAsync<HubRefusedException>(() => EdgeHandshake.ConnectAsync(tamper, new EdgeIdentity("edge-1", Key, false), Destination, Ct));
 
@@ -234,42 +249,5 @@ public sealed class HandshakeTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_certificatePath));
         using var again = HubCertificate.LoadOrCreate(_certificatePath);
         Assert.Equal(HubCertificate.Fingerprint(_certificate), HubCertificate.Fingerprint(again));
-    }
-
-    /// <summary>Flips one byte of the n-th write (0-based) that passes through.</summary>
-    private sealed class TamperingStream(Stream inner, int writeIndex, int byteIndex) : Stream
-    {
-        private int _writes;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_writes++ == writeIndex)
-            {
-                var copy = buffer.ToArray();
-                copy[byteIndex] ^= 0x01;
-                buffer = copy;
-            }
-            return inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

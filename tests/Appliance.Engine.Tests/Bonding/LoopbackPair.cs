@@ -41,12 +41,9 @@ public sealed class FakeEdgeDirectory(params EdgeCredential[] edges) : IEdgeDire
         ValueTask.FromResult(edges.FirstOrDefault(e => e.Id == edgeId));
 }
 
-/// <summary>Passes everything through and keeps a copy of what was written, to replay it elsewhere.</summary>
-public sealed class RecordingStream(Stream inner) : Stream
+/// <summary>Passes reads through and hands every write to <paramref name="onWrite"/>, which may record or alter it.</summary>
+public sealed class InterceptingStream(Stream inner, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> onWrite) : Stream
 {
-    private readonly MemoryStream _written = new();
-
-    public byte[] Written => _written.ToArray();
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
@@ -57,17 +54,10 @@ public sealed class RecordingStream(Stream inner) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
 
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        _written.Write(buffer, offset, count);
-        inner.Write(buffer, offset, count);
-    }
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(onWrite(buffer.AsMemory(offset, count)).Span);
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        _written.Write(buffer.Span);
-        return inner.WriteAsync(buffer, cancellationToken);
-    }
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.WriteAsync(onWrite(buffer), cancellationToken);
 
     public override void Flush() => inner.Flush();
 
