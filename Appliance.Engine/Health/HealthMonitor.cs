@@ -79,6 +79,20 @@ public sealed partial class HealthMonitor(
 
     private void OnConfigChanged(ConfigSnapshot snapshot) => _ = SafeAsync(SyncAsync);
 
+    /// <summary>
+    /// Whether a WAN's watch can go on under its new configuration: only what probing depends on counts. A change of
+    /// weight, tier or mode (or any other apply, which brings new records) must not reset health: an unknown link is
+    /// unusable, and its sessions would be flushed.
+    /// </summary>
+    private static bool WatchesTheSame(WanLink wan, WanWatch watch, IReadOnlyDictionary<string, int> slots)
+    {
+        var old = watch.Wan;
+        return wan.Name == old.Name && wan.Interface == old.Interface && wan.Gateway == old.Gateway
+            && wan.Probes with { Targets = Array.Empty<string>() } == old.Probes with { Targets = Array.Empty<string>() }
+            && wan.Probes.Targets.SequenceEqual(old.Probes.Targets, StringComparer.Ordinal)
+            && KernelIds.MarkOf(slots[wan.Name]) == watch.Binding.Mark;
+    }
+
     /// <summary>Brings the set of watched WANs in line with the configuration and reads carrier and gateways.</summary>
     private async Task SyncAsync()
     {
@@ -89,7 +103,7 @@ public sealed partial class HealthMonitor(
             var slots = WanSlots.Assign(config.Current.Config.Wans.Select(w => w.Name));
             foreach (var (name, watch) in _watches)
             {
-                if (!wans.Any(w => w == watch.Wan))
+                if (!wans.Any(w => WatchesTheSame(w, watch, slots)))
                 {
                     watch.Stop();
                     _watches.TryRemove(name, out _);

@@ -38,6 +38,7 @@ internal static class RulesetRenderer
             }
             RenderOutput(t, bond);
             RenderForward(t, wans);
+            RenderTransmitCounters(t, wans);
             RenderPostrouting(t, wans);
         }
         t.Append("}\n");
@@ -77,6 +78,11 @@ internal static class RulesetRenderer
     private static void RenderPrerouting(StringBuilder t, LanSettings lan, IReadOnlyList<WanPlan> wans, BondingPlan? bond)
     {
         t.Append("\tchain prerouting {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+        // Counted here rather than in forward: a WAN also carries the appliance's own traffic (bonded subflows, probes).
+        foreach (var wan in wans)
+        {
+            t.Append(CultureInfo.InvariantCulture, $"\t\tiifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "rx")}\"\n");
+        }
         foreach (var wan in wans)
         {
             // Sessions opened from the internet are answered through the WAN they arrived on.
@@ -222,11 +228,16 @@ internal static class RulesetRenderer
     {
         t.Append("\tchain forward {\n\t\ttype filter hook forward priority mangle; policy accept;\n");
         // Links with a smaller MTU (PPPoE, LTE) would otherwise black-hole large TCP segments.
-        t.Append("\t\ttcp flags syn tcp option maxseg size set rt mtu\n");
+        t.Append("\t\ttcp flags syn tcp option maxseg size set rt mtu\n\t}\n");
+    }
+
+    /// <summary>Every packet leaving a WAN, forwarded or the appliance's own (the nat chain sees only a session's first).</summary>
+    private static void RenderTransmitCounters(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    {
+        t.Append("\tchain postrouting_count {\n\t\ttype filter hook postrouting priority mangle; policy accept;\n");
         foreach (var wan in wans)
         {
             t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "tx")}\"\n");
-            t.Append(CultureInfo.InvariantCulture, $"\t\tiifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "rx")}\"\n");
         }
         t.Append("\t}\n");
     }

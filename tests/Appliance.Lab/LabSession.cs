@@ -132,7 +132,8 @@ public sealed class LabSession : IAsyncDisposable
     /// </summary>
     private async Task StartHubAsync(string repo, CancellationToken ct)
     {
-        var hubOptions = _options with { Urls = HubUrls, ApplianceArguments = [] };
+        // On the command line: appsettings.json names the edge's URL, which would win over ASPNETCORE_URLS.
+        var hubOptions = _options with { Urls = HubUrls, ApplianceArguments = ["--urls", HubUrls] };
         Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Inet}, UI/API {HubUrls}) …");
         _hub = ApplianceProcess.Start(repo, _lab.Inet, Path.Combine(repo, "data", "lab-hub"), hubOptions, "hub");
         _hub.ExitedUnexpectedly += code =>

@@ -30,7 +30,7 @@ public sealed class BondedLab : IAsyncDisposable
     public ApplianceUnderTest Edge { get; }
     public BulkServer Server { get; }
 
-    public static async Task<BondedLab> CreateAsync(IReadOnlyList<double> ratesMbit, bool encrypt = false)
+    public static async Task<BondedLab> CreateAsync(IReadOnlyList<double> ratesMbit, bool encrypt = false, WanMode mode = WanMode.Bond)
     {
         var lab = await NetnsLab.CreateAsync(ratesMbit.Select((rate, i) => new LabWan(i + 1, rate)).ToList());
         ApplianceUnderTest? hub = null, edge = null;
@@ -49,13 +49,11 @@ public sealed class BondedLab : IAsyncDisposable
             }
 
             edge = new ApplianceUnderTest(lab);
-            await edge.ConfigureAsync(
-                lab.Wans.Select(w => ApplianceUnderTest.ProbedWan(w) with { Mode = WanMode.Bond }),
-                settings: ApplianceUnderTest.LabSettings with
-                {
-                    Hub = new HubPeerSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort, EdgeId = EdgeId, Key = Key, Encrypt = encrypt },
-                });
-            await edge.WaitForBondingAsync(b => b.GetProperty("paths").GetArrayLength() == lab.Wans.Count, TimeSpan.FromSeconds(15));
+            await edge.ConfigureAsync(EdgeWans(lab, mode), settings: EdgeSettings(encrypt));
+            if (mode == WanMode.Bond)
+            {
+                await edge.WaitForBondingAsync(b => b.GetProperty("paths").GetArrayLength() == lab.Wans.Count, TimeSpan.FromSeconds(15));
+            }
             var server = new BulkServer(lab.Thread(lab.Inet), BulkEndpoint);
             return new BondedLab(lab, hub, edge, server);
         }
@@ -68,9 +66,27 @@ public sealed class BondedLab : IAsyncDisposable
         }
     }
 
+    /// <summary>Every lab WAN, probed, in one mode.</summary>
+    public static IEnumerable<WanLink> EdgeWans(NetnsLab lab, WanMode mode) => lab.Wans.Select(w => ApplianceUnderTest.ProbedWan(w) with { Mode = mode });
+
+    /// <summary>The edge's settings: the lab's LAN and this hub.</summary>
+    public static ApplianceSettings EdgeSettings(bool encrypt) => ApplianceUnderTest.LabSettings with
+    {
+        Hub = new HubPeerSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort, EdgeId = EdgeId, Key = Key, Encrypt = encrypt },
+    };
+
     /// <summary>Bytes received so far on a WAN interface of the edge (kernel counters).</summary>
     public async Task<long> WanRxBytesAsync(int index) =>
         long.Parse((await Lab.ExecAsync(Lab.Appliance, "cat", $"/sys/class/net/wan{index}/statistics/rx_bytes")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What the engine's own rx counter of a WAN has counted (bytes), as /status's rates read it.</summary>
+    public async Task<long> EngineRxBytesAsync(int index)
+    {
+        var json = await Lab.ExecAsync(Lab.Appliance, "nft", "-j", "list", "counter", "inet", "appliance", $"wan_wan{index}_rx");
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("nftables").EnumerateArray()
+            .Single(e => e.TryGetProperty("counter", out _)).GetProperty("counter").GetProperty("bytes").GetInt64();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -29,10 +29,12 @@ public sealed class BondingTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var lan = _lab.Lab.Thread(_lab.Lab.Lan);
         var (rx1, rx2) = (await _lab.WanRxBytesAsync(1), await _lab.WanRxBytesAsync(2));
+        var (counted1, counted2) = (await _lab.EngineRxBytesAsync(1), await _lab.EngineRxBytesAsync(2));
 
         var down = await BulkClient.DownloadAsync(lan, BondedLab.BulkEndpoint, TimeSpan.FromSeconds(Duration), Ct);
 
         var (wan1, wan2) = (await _lab.WanRxBytesAsync(1) - rx1, await _lab.WanRxBytesAsync(2) - rx2);
+        var (engine1, engine2) = (await _lab.EngineRxBytesAsync(1) - counted1, await _lab.EngineRxBytesAsync(2) - counted2);
         var sum = Wan1Mbit + Wan2Mbit;
         var downRate = down.RateMbit(WarmUp, Duration);
         output.WriteLine($"download: {downRate:0.0} Mbit/s after the warm-up = {downRate / sum:0.000} of {sum} Mbit; whole transfer {down.RateMbit(0, down.Seconds):0.0}; wan1 {wan1 * 100.0 / (wan1 + wan2):0}% of the bytes");
@@ -41,6 +43,10 @@ public sealed class BondingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(downRate >= 0.85 * sum, $"download {downRate:0.0} Mbit/s is below 0.85 of {sum} Mbit/s");
         // Both links carried the one session: neither alone could give this rate, and neither is idle.
         Assert.InRange(wan1 / (double)(wan1 + wan2), 0.45, 0.85);
+        // The engine's per-WAN counters see the bonded subflows (local traffic, not forwarded) like the interface does;
+        // they count IP packets, the interface Ethernet frames.
+        Assert.InRange(engine1 / (double)wan1, 0.95, 1.0);
+        Assert.InRange(engine2 / (double)wan2, 0.95, 1.0);
 
         var up = await BulkClient.UploadAsync(lan, _lab.Server, TimeSpan.FromSeconds(Duration), Ct);
 

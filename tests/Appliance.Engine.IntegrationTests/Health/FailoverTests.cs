@@ -34,6 +34,24 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_apply_that_changes_weights_keeps_link_health_and_the_sessions_on_each_link()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+        using var bulk = new BulkServer(_lab.Thread(_lab.Inet), new IPEndPoint(LabAddresses.Server, 5300));
+        var download = BulkClient.DownloadAsync(_lab.Thread(_lab.Lan), bulk.Endpoint, TimeSpan.FromSeconds(4), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+
+        // Only weights change: health must go on as it was, so neither link is flushed as "unknown".
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1, weight: 3), ApplianceUnderTest.ProbedWan(Wan2, weight: 2)]);
+
+        var log = await download;
+        Assert.True(log.Completed, $"the download did not survive the apply: {log.Error}");
+        var events = await _appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/events", Ct);
+        Assert.Equal(2, events.GetArrayLength());
+        Assert.All(events.EnumerateArray(), e => Assert.Equal("up", e.GetProperty("to").GetString()));
+    }
+
+    [Fact]
     public async Task Silent_failure_moves_every_new_session_to_wan2_within_3_seconds_and_recovery_brings_wan1_back()
     {
         await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
