@@ -18,6 +18,7 @@ public sealed record BondingStatus(
     IReadOnlyList<BondPathStatus> Paths,
     IReadOnlyList<HubEdgeStatus> Edges);
 
-public sealed record BondPathStatus(string Wan, string Address, bool Backup);
+/// <param name="Subflows">MPTCP subflows to the hub leaving from this WAN's address now (null until first sampled).</param>
+public sealed record BondPathStatus(string Wan, string Address, bool Backup, int? Subflows = null);
 
 public sealed record HubEdgeStatus(string Id, int ActiveSessions);

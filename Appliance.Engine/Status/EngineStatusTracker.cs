@@ -29,6 +29,10 @@ public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? he
         _current = new EngineStatus(true, "running", state.RevisionId, time.GetUtcNow(), Wans(state, health), state.Warnings);
     }
 
+    /// <summary>Latest subflow counts per WAN address (edge with bonding), from the telemetry sampler.</summary>
+    public void UpdateSubflows(IReadOnlyDictionary<string, int> byAddress) =>
+        _paths = _paths.Select(p => p with { Subflows = byAddress.GetValueOrDefault(p.Address) }).ToList();
+
     public void Failed(long revisionId, string error) =>
         _current = _current with { Message = $"revision {revisionId} could not be applied: {error}" };
 

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using Appliance.Engine.Bonding;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
@@ -8,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Engine.Telemetry;
 
 /// <summary>Once a second, turns the ruleset's per-WAN counters into bit rates and session counts.</summary>
-public sealed partial class CounterSampler(ICommandRunner runner, EngineStatusTracker status, TimeProvider time, ILogger<CounterSampler> logger) : BackgroundService
+public sealed partial class CounterSampler(
+    ICommandRunner runner, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, ILogger<CounterSampler> logger) : BackgroundService
 {
     private Dictionary<string, long> _lastBytes = [];
     private long _lastTimestamp;
@@ -50,6 +53,18 @@ public sealed partial class CounterSampler(ICommandRunner runner, EngineStatusTr
         _lastBytes = counters.ToDictionary(kv => kv.Key, kv => kv.Value.Bytes);
         _lastTimestamp = now;
         status.UpdateCounters(rates);
+        await SampleSubflowsAsync(ct);
+    }
+
+    /// <summary>Edge with bonding: how many subflows to the hub each bonded WAN carries (one process a second, only then).</summary>
+    private async Task SampleSubflowsAsync(CancellationToken ct)
+    {
+        if (bonding.Current is not { Paths.Count: > 0 } plan || !IPAddress.TryParse(plan.Hub.Address, out var hub))
+        {
+            return;
+        }
+        var listing = await runner.RunCheckedAsync("ss", SubflowCount.SsArguments(hub, plan.Hub.Port), null, ct);
+        status.UpdateSubflows(SubflowCount.Parse(listing));
     }
 
     // A counter that went backwards was recreated by a reload; its new value is the traffic since then.

@@ -33,7 +33,7 @@ public static class StatusTable
         text.Append(CultureInfo.InvariantCulture, $"  traffic: {traffic}");
         if (status?.Bonding is { } bond)
         {
-            var paths = bond.Paths.Count == 0 ? "no WAN" : string.Join(", ", bond.Paths.Select(p => p.Backup ? p.Wan + " (backup)" : p.Wan));
+            var paths = bond.Paths.Count == 0 ? "no WAN" : string.Join(", ", bond.Paths.Select(p => $"{p.Wan}{(p.Backup ? " (backup)" : "")} {p.Subflows ?? 0} subflows"));
             text.AppendLine().Append(CultureInfo.InvariantCulture,
                 $"  bonding: {bond.State} to {bond.Peer} over {paths}; sessions {bond.ActiveSessions} open, {bond.TotalSessions} in all, {bond.FailedSessions} failed; " +
                 $"relayed up {bond.BytesUp / 1e6:0.0} MB, down {bond.BytesDown / 1e6:0.0} MB{(bond.LastError is { } error ? "; last error: " + error : "")}");

@@ -62,7 +62,9 @@ public sealed class BondingTests(ITestOutputHelper output) : IAsyncLifetime
         var lan = _lab.Lab.Thread(_lab.Lab.Lan);
         var download = BulkClient.DownloadAsync(lan, BondedLab.BulkEndpoint, TimeSpan.FromSeconds(24), Ct);
 
-        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+        // One session, and a subflow of it on each WAN.
+        await _lab.Edge.WaitForBondingAsync(b => b.GetProperty("paths").EnumerateArray().All(p => p.TryGetProperty("subflows", out var n) && n.ValueKind == JsonValueKind.Number && n.GetInt32() >= 1), TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
         await _lab.Lab.SetIspSilentAsync(1, true);
         await _lab.Edge.WaitForBondingAsync(b => b.GetProperty("paths").GetArrayLength() == 1, TimeSpan.FromSeconds(5));
         await Task.Delay(TimeSpan.FromSeconds(4), Ct);
@@ -72,6 +74,7 @@ public sealed class BondingTests(ITestOutputHelper output) : IAsyncLifetime
         var endpointBack = (DateTime.UtcNow - back).TotalSeconds;
 
         // Within a few seconds of the endpoint's return, the live session has a subflow on wan1 again.
+        await _lab.Edge.WaitForBondingAsync(b => b.GetProperty("paths").EnumerateArray().Any(p => p.GetProperty("wan").GetString() == "wan1" && p.TryGetProperty("subflows", out var n) && n.ValueKind == JsonValueKind.Number && n.GetInt32() >= 1), TimeSpan.FromSeconds(5));
         var before = await _lab.WanRxBytesAsync(1);
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         var wan1Mbit = (await _lab.WanRxBytesAsync(1) - before) * 8 / 1e6 / 3;
