@@ -8,16 +8,26 @@ namespace Appliance.Engine.Status;
 public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? health = null, BondingMonitor? bonding = null) : IEngineStatusSource
 {
     private volatile EngineStatus _current = EngineStatus.NotRunning("engine starting");
-    private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
-    private IReadOnlyList<BondPathStatus> _paths = [];
+    // Each writer owns one field and Current joins them, so a sampler never overwrites a newer apply (or the reverse).
+    private volatile IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
+    private volatile IReadOnlyList<BondPathStatus> _paths = [];
+    private volatile IReadOnlyDictionary<string, int>? _subflows;
 
     /// <summary>The last applied plan, with each WAN's live state, reason and probe figures, and the bonding relay's.</summary>
     public EngineStatus Current
     {
         get
         {
-            var status = health is null ? _current : WithLiveHealth(_current, health);
-            return bonding is null ? status : status with { Bonding = bonding.Snapshot(_paths) };
+            var status = _current;
+            status = status with { Wans = status.Wans.Select(WithCounters).ToList() };
+            status = health is null ? status : WithLiveHealth(status, health);
+            if (bonding is null)
+            {
+                return status;
+            }
+            var subflows = _subflows;
+            var paths = subflows is null ? _paths : _paths.Select(p => p with { Subflows = subflows.GetValueOrDefault(p.Address) }).ToList();
+            return status with { Bonding = bonding.Snapshot(paths) };
         }
     }
 
@@ -30,19 +40,13 @@ public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? he
     }
 
     /// <summary>Latest subflow counts per WAN address (edge with bonding), from the telemetry sampler.</summary>
-    public void UpdateSubflows(IReadOnlyDictionary<string, int> byAddress) =>
-        _paths = _paths.Select(p => p with { Subflows = byAddress.GetValueOrDefault(p.Address) }).ToList();
+    public void UpdateSubflows(IReadOnlyDictionary<string, int> byAddress) => _subflows = byAddress;
 
     public void Failed(long revisionId, string error) =>
         _current = _current with { Message = $"revision {revisionId} could not be applied: {error}" };
 
     /// <summary>Latest per-WAN rates and session counts from the kernel counters.</summary>
-    public void UpdateCounters(IReadOnlyDictionary<string, WanCounters> rates)
-    {
-        _rates = rates;
-        var current = _current;
-        _current = current with { Wans = current.Wans.Select(WithCounters).ToList() };
-    }
+    public void UpdateCounters(IReadOnlyDictionary<string, WanCounters> rates) => _rates = rates;
 
     private static EngineStatus WithLiveHealth(EngineStatus status, ILinkHealthSource source)
     {
@@ -72,7 +76,7 @@ public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? he
         state.Wans.Select(w =>
         {
             var link = health.GetValueOrDefault(w.Name) ?? LinkHealth.Unknown;
-            return WithCounters(new WanStatus(w.Name, w.Interface, link.State.ToString().ToLowerInvariant(), w.Usable, w.Reason, null, null, null, null, null, null));
+            return new WanStatus(w.Name, w.Interface, link.State.ToString().ToLowerInvariant(), w.Usable, w.Reason, null, null, null, null, null, null);
         }).ToList();
 
     private WanStatus WithCounters(WanStatus wan) =>

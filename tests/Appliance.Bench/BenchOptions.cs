@@ -24,6 +24,8 @@ public sealed partial record BenchOptions
     public int BondSeconds { get; init; } = 12;
     public int BondWarmUp { get; init; } = 4;
     public int HandoverTrials { get; init; } = 3;
+    public bool BondShaped { get; init; } = true;
+    public bool BondUnshaped { get; init; } = true;
 
     public const string Usage = """
         usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
@@ -33,6 +35,7 @@ public sealed partial record BenchOptions
           --bond-seconds 12  bonded iperf3 duration after the warm-up (3-30)
           --bond-warmup 4    bonded iperf3 warm-up left out of the figures (0-10)
           --handover 3       bonded handover trials (1-10)
+          --bond-part shaped|unshaped   bonding: only the shaped links (and handover) or only unshaped veth
           --wans 2,8,16      WAN counts for the apply benchmark (each 1-32)
           --rules 200        rules in every configuration (0-1000)
           --repeats 20       change and no-op applies per WAN count (1-100)
@@ -82,6 +85,12 @@ public sealed partial record BenchOptions
                 "--bond-seconds" => options with { BondSeconds = Int(name, value, 3, 30) },
                 "--bond-warmup" => options with { BondWarmUp = Int(name, value, 0, 10) },
                 "--handover" => options with { HandoverTrials = Int(name, value, 1, 10) },
+                "--bond-part" => value switch
+                {
+                    "shaped" => options with { BondUnshaped = false },
+                    "unshaped" => options with { BondShaped = false },
+                    _ => throw new ArgumentException("--bond-part takes shaped or unshaped"),
+                },
                 "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 1800) },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };

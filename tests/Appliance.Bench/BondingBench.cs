@@ -10,7 +10,7 @@ namespace Appliance.Bench;
 /// and against the kernel's own MPTCP (mptcpize run iperf3, end to end over the same links and endpoints), a link
 /// going silent mid-download, and the relay unshaped on veth, plain and with TLS, with the CPU it costs.
 /// </summary>
-public sealed class BondingBench(string prefix, int seconds, int omit, int handoverTrials, TextWriter log)
+public sealed class BondingBench(string prefix, int seconds, int omit, int handoverTrials, bool shaped, bool unshaped, TextWriter log)
 {
     private const int RelayPort = 5201;
     private const int KernelPort = 5202;
@@ -27,25 +27,25 @@ public sealed class BondingBench(string prefix, int seconds, int omit, int hando
 
     public async Task<BondingResults> RunAsync(CancellationToken ct)
     {
-        var shaped = new List<BondedLinksResult>();
+        var shapedResults = new List<BondedLinksResult>();
         List<HandoverTrial> handover = [];
-        for (var i = 0; i < ShapedLinks.Count; i++)
+        for (var i = 0; shaped && i < ShapedLinks.Count; i++)
         {
             var rates = ShapedLinks[i];
             await using var site = await BondedSite.CreateAsync($"{prefix}b{i}", rates.Select(r => (double?)r).ToList(), encrypt: false, ct);
-            shaped.Add(await ShapedAsync(site, rates, ct));
+            shapedResults.Add(await ShapedAsync(site, rates, ct));
             if (i == 0)
             {
                 handover = await HandoverAsync(site, ct);
             }
         }
-        var unshaped = new List<UnshapedRelayResult>();
-        foreach (var encrypt in new[] { false, true })
+        var unshapedResults = new List<UnshapedRelayResult>();
+        foreach (var encrypt in unshaped ? new[] { false, true } : [])
         {
             await using var site = await BondedSite.CreateAsync($"{prefix}u{(encrypt ? 1 : 0)}", [null, null], encrypt, ct);
-            unshaped.Add(await UnshapedAsync(site, encrypt, ct));
+            unshapedResults.Add(await UnshapedAsync(site, encrypt, ct));
         }
-        return new BondingResults(seconds, omit, Setup, shaped, handover, unshaped);
+        return new BondingResults(seconds, omit, Setup, shapedResults, handover, unshapedResults);
     }
 
     private async Task<BondedLinksResult> ShapedAsync(BondedSite site, IReadOnlyList<double> rates, CancellationToken ct)

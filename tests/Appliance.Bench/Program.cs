@@ -65,7 +65,7 @@ try
     if (options.RunBonding)
     {
         await log.WriteLineAsync($"4. bonding: one TCP session over {string.Join(", ", BondingBench.ShapedLinks.Select(l => string.Join('+', l)))} Mbit (iperf3 {options.BondSeconds} s after {options.BondWarmUp} s warm-up), relay vs kernel MPTCP; {options.HandoverTrials} handovers; unshaped relay plain and TLS");
-        results.Bonding = await new BondingBench(options.Prefix, options.BondSeconds, options.BondWarmUp, options.HandoverTrials, log).RunAsync(cts.Token);
+        results.Bonding = await new BondingBench(options.Prefix, options.BondSeconds, options.BondWarmUp, options.HandoverTrials, options.BondShaped, options.BondUnshaped, log).RunAsync(cts.Token);
     }
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)

@@ -69,14 +69,17 @@ public static class Report
         Line(t, $"");
         Line(t, $"4. Bonding: one TCP session through the hub (iperf3 {b.Seconds} s after a {b.OmitSeconds} s warm-up; Mbit/s received)");
         Wrap(t, b.Setup);
-        Line(t, $"  links (Mbit)   sum    relay down  of sum   relay up  of sum   kernel down  kernel up   relay/kernel down  up");
+        if (b.Shaped.Count > 0)
+        {
+            Line(t, $"  links (Mbit)   sum    relay down  of sum   relay up  of sum   kernel down  kernel up   relay/kernel down  up");
+        }
         foreach (var s in b.Shaped)
         {
             Line(t, $"  {s.Links,-12} {s.SumMbit,5:0}   {s.RelayDownMbit,10:0.0}  {s.RelayDownOfSum,6:0.000}  {s.RelayUpMbit,9:0.0}  {s.RelayUpOfSum,6:0.000}  {s.KernelDownMbit,11:0.0}  {s.KernelUpMbit,9:0.0}   {s.RelayDownOfKernel,17:0.000}  {s.RelayUpOfKernel,5:0.000}");
         }
         if (b.Handover.Count > 0)
         {
-            Line(t, $"  handover ({b.Shaped[0].Links} Mbit, wan1 silent for 5 s during an 18 s download): completed {b.Handover.Count(h => h.Completed)}/{b.Handover.Count}");
+            Line(t, $"  handover ({string.Join('+', BondingBench.ShapedLinks[0])} Mbit, wan1 silent for 5 s during an 18 s download): completed {b.Handover.Count(h => h.Completed)}/{b.Handover.Count}");
             static string Join(IEnumerable<double> values, string format) => string.Join(" ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
             var stalls = Join(b.Handover.Select(h => h.LongestStallMs), "0");
             var removed = Join(b.Handover.Select(h => h.EndpointRemovedMs), "0");
@@ -84,8 +87,11 @@ public static class Report
             var after = Join(b.Handover.Select(h => h.Wan1MbitAfterReturn), "0.0");
             Line(t, $"    longest stall ms {stalls}; endpoint removed after ms {removed}; back after ms {back}; wan1 Mbit/s after return {after}");
         }
-        Line(t, $"  unshaped veth (Gbit/s; CPU-s per Gbit relayed, edge and hub relays together)");
-        Line(t, $"  mode    down Gbit/s  CPU/Gbit   up Gbit/s  CPU/Gbit   kernel MPTCP down  up");
+        if (b.Unshaped.Count > 0)
+        {
+            Line(t, $"  unshaped veth (Gbit/s; CPU-s per Gbit relayed, edge and hub relays together)");
+            Line(t, $"  mode    down Gbit/s  CPU/Gbit   up Gbit/s  CPU/Gbit   kernel MPTCP down  up");
+        }
         foreach (var u in b.Unshaped)
         {
             Line(t, $"  {u.Mode,-6} {u.DownGbps,12:0.000}  {u.DownCpuSecondsPerGbit,8:0.000}  {u.UpGbps,10:0.000}  {u.UpCpuSecondsPerGbit,8:0.000}   {(u.KernelDownGbps is { } kd ? kd.ToString("0.000", CultureInfo.InvariantCulture) : "-"),17}  {(u.KernelUpGbps is { } ku ? ku.ToString("0.000", CultureInfo.InvariantCulture) : "-")}");
