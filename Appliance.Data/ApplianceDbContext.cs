@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Appliance.Data;
 
-/// <summary>The appliance's SQLite database: pending configuration, revisions, audit trail and the hub's edges.</summary>
+/// <summary>The appliance's SQLite database: pending configuration, revisions, audit trail, the hub's edges, users and API tokens.</summary>
 public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> options) : DbContext(options)
 {
     public DbSet<WanEntity> Wans => Set<WanEntity>();
@@ -14,6 +14,8 @@ public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> opti
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
     public DbSet<HealthEventEntity> HealthEvents => Set<HealthEventEntity>();
     public DbSet<HubEdgeEntity> HubEdges => Set<HubEdgeEntity>();
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+    public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ApplianceDbContext).Assembly);

@@ -26,6 +26,9 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
         services.TryAddSingleton<HubEdgeStore>();
         services.TryAddSingleton<Engine.Bonding.IEdgeDirectory>(sp => sp.GetRequiredService<HubEdgeStore>());
+        // Users need the host's password hasher (IPasswordHashing); tokens need nothing more.
+        services.TryAddSingleton<Store.Security.AccountStore>();
+        services.TryAddSingleton<Store.Security.ApiTokenStore>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -80,11 +80,32 @@ public sealed partial class ConfigStore(
         }, ct);
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 200, CancellationToken ct = default)
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 200, CancellationToken ct = default) =>
+        ListAuditAsync(new AuditQuery(Limit: limit), ct);
+
+    public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditQuery query, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Take(Math.Clamp(limit, 1, 10_000)).ToListAsync(ct);
-        return rows.Select(AuditEntry.From).ToList();
+        var rows = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Actor))
+        {
+            rows = rows.Where(a => a.Actor == query.Actor);
+        }
+        if (!string.IsNullOrEmpty(query.Action))
+        {
+            // "login" finds login.success and login.failure; "login.failure" only those.
+            rows = rows.Where(a => a.Action == query.Action || a.Action.StartsWith(query.Action + "."));
+        }
+        if (query.Since is { } since)
+        {
+            rows = rows.Where(a => a.Time >= since);
+        }
+        if (query.Until is { } until)
+        {
+            rows = rows.Where(a => a.Time < until);
+        }
+        var list = await rows.OrderByDescending(a => a.Id).Take(Math.Clamp(query.Limit, 1, 10_000)).ToListAsync(ct);
+        return list.Select(AuditEntry.From).ToList();
     }
 
     public Task AuditAsync(ChangeContext who, string action, string target, string details, CancellationToken ct = default) =>

@@ -41,6 +41,7 @@ public interface IConfigStore : IRunningConfigSource
     Task<RevisionInfo> RollbackAsync(long revisionId, string? comment, int confirmSeconds, ChangeContext who, CancellationToken ct = default);
 
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 200, CancellationToken ct = default);
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditQuery query, CancellationToken ct = default);
     /// <summary>Records an action that is not a configuration change (login, firmware, …).</summary>
     Task AuditAsync(ChangeContext who, string action, string target, string details, CancellationToken ct = default);
 }

@@ -38,5 +38,8 @@ public sealed record AuditEntry(long Id, DateTimeOffset Time, string Actor, stri
     internal static AuditEntry From(AuditEntryEntity a) => new(a.Id, a.Time, a.Actor, a.Source, a.Action, a.Target, a.Details);
 }
 
+/// <summary>Which audit entries to list: by actor, by action (a prefix such as "login" or an exact action), by time.</summary>
+public sealed record AuditQuery(string? Actor = null, string? Action = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 200);
+
 /// <summary>Where the pending configuration stands against what runs.</summary>
 public sealed record PendingStatus(bool HasChanges, long RunningRevisionId, RevisionInfo? AwaitingConfirmation);

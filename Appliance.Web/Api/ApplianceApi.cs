@@ -13,6 +13,10 @@ internal static class ApplianceApi
         api.MapConfigApi();
         api.MapHubEdgesApi();
         api.MapStatusApi();
+        api.MapAuthApi();
+        api.MapUsersApi();
+        api.MapTokensApi();
+        api.MapSystemApi();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
 
+using Appliance.Web.Security;
+
 namespace Appliance.Web.Api;
 
 /// <summary>/api/v1/config: apply, commit-confirm, rollback, revision history, export and import.</summary>
@@ -13,13 +15,17 @@ internal static class ConfigApi
 
     public static void MapConfigApi(this RouteGroupBuilder api)
     {
-        var config = api.MapGroup("/config").WithTags("Configuration");
+        var config = api.MapGroup("/config").WithTags("Configuration").RequireAuthorization(AppPolicies.ReadOrOperate);
 
         config.MapGet("/revisions", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListRevisionsAsync(ct)))
             .WithName("ListRevisions").WithSummary("Revision history, newest first");
 
-        config.MapGet("/revisions/{id:long}", async (long id, IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetRevisionAsync(id, ct)))
-            .WithName("GetRevision").WithSummary("One revision with the configuration it holds")
+        config.MapGet("/revisions/{id:long}", async (long id, IConfigStore store, CancellationToken ct) =>
+            {
+                var revision = await store.GetRevisionAsync(id, ct);
+                return TypedResults.Ok(revision with { Config = SettingsApi.MaskSecrets(revision.Config) });
+            })
+            .WithName("GetRevision").WithSummary("One revision with the configuration it holds (the hub key masked)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         config.MapGet("/pending", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingStatusAsync(ct)))
@@ -40,15 +46,35 @@ internal static class ConfigApi
             .WithName("Rollback").WithSummary("Run an earlier revision again, as a new revision")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapGet("/export", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingAsync(ct)))
-            .WithName("Export").WithSummary("The whole pending configuration as one JSON document");
+        config.MapGet("/export", async (bool? includeSecrets, HttpContext http, IConfigStore store, CancellationToken ct) =>
+            {
+                var pending = await store.GetPendingAsync(ct);
+                if (includeSecrets != true)
+                {
+                    return Results.Ok(SettingsApi.MaskSecrets(pending));
+                }
+                if (AppPolicies.RoleOf(http.User) != Appliance.Data.Entities.UserRole.Admin)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only an admin can export the secrets.");
+                }
+                await store.AuditAsync(http.ChangeContext(), "config.export", "config", "with secrets", ct);
+                return Results.Ok(pending);
+            })
+            .WithName("Export").WithSummary("The whole pending configuration as one JSON document; the hub key masked unless an admin asks with ?includeSecrets=true")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         config.MapPost("/import", async (ApplianceConfig document, HttpContext http, IConfigStore store, CancellationToken ct) =>
             {
+                // A masked export imported again keeps the stored hub key.
+                if (document.Settings?.Hub?.Key == SettingsApi.SecretMask)
+                {
+                    var stored = (await store.GetSettingsAsync(ct)).Value.Hub.Key;
+                    document = document with { Settings = document.Settings with { Hub = document.Settings.Hub with { Key = stored } } };
+                }
                 await store.ImportAsync(document, http.ChangeContext(), ct);
-                return TypedResults.Ok(await store.GetPendingAsync(ct));
+                return TypedResults.Ok(SettingsApi.MaskSecrets(await store.GetPendingAsync(ct)));
             })
-            .WithName("Import").WithSummary("Replace the pending configuration; an invalid document changes nothing")
+            .WithName("Import").WithSummary("Replace the pending configuration; an invalid document changes nothing; a masked hub key keeps the stored one")
             .ProducesValidationProblem();
     }
 }

@@ -7,8 +7,10 @@ namespace Appliance.Web.Api;
 internal static class HttpContextExtensions
 {
     public static ChangeContext ChangeContext(this HttpContext context) =>
-        new(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name ?? "unknown" : "anonymous",
-            context.Connection.RemoteIpAddress?.ToString() ?? "local");
+        new(context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name ?? "unknown" : "anonymous", context.Source());
+
+    /// <summary>Where the request came from, for the audit trail.</summary>
+    public static string Source(this HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
 
     /// <summary>The version in an If-Match header ("3" or W/"3"); null when absent or "*".</summary>
     public static long? IfMatchVersion(this HttpContext context)

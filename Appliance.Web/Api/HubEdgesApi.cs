@@ -1,4 +1,5 @@
 using Appliance.Data.Store;
+using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
 
@@ -12,7 +13,8 @@ internal static class HubEdgesApi
 
     public static void MapHubEdgesApi(this RouteGroupBuilder api)
     {
-        var edges = api.MapGroup("/hub/edges").WithTags("Hub edges");
+        // Reading the register takes any role; changing it (keys are credentials) an admin.
+        var edges = api.MapGroup("/hub/edges").WithTags("Hub edges").RequireAuthorization(AppPolicies.ReadOrOperate);
 
         edges.MapGet("/", async (HubEdgeStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)))
             .WithName("ListHubEdges").WithSummary("List the edges allowed to connect to this hub (without keys)");
@@ -26,17 +28,17 @@ internal static class HubEdgesApi
                 var created = await store.CreateAsync(edge, http.ChangeContext(), ct);
                 return TypedResults.Created($"/api/v1/hub/edges/{created.Id}", created);
             })
-            .WithName("CreateHubEdge").WithSummary("Register an edge; the answer is the only one that shows its key")
+            .RequireAuthorization(AppPolicies.Admin).WithName("CreateHubEdge").WithSummary("Register an edge; the answer is the only one that shows its key")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         edges.MapPut("/{id}", async (string id, HubEdgeUpdate update, HttpContext http, HubEdgeStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.UpdateAsync(id, update, http.ChangeContext(), ct)))
-            .WithName("UpdateHubEdge").WithSummary("Replace an edge's description, state, encryption and session limit (not its key)")
+            .RequireAuthorization(AppPolicies.Admin).WithName("UpdateHubEdge").WithSummary("Replace an edge's description, state, encryption and session limit (not its key)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         edges.MapPost("/{id}/key", async (string id, RotateKeyRequest? request, HttpContext http, HubEdgeStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.RotateKeyAsync(id, request?.Key, http.ChangeContext(), ct)))
-            .WithName("RotateHubEdgeKey").WithSummary("Replace an edge's key (given, or generated when omitted); the old key stops working at once")
+            .RequireAuthorization(AppPolicies.Admin).WithName("RotateHubEdgeKey").WithSummary("Replace an edge's key (given, or generated when omitted); the old key stops working at once")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         edges.MapDelete("/{id}", async (string id, HttpContext http, HubEdgeStore store, CancellationToken ct) =>
@@ -44,7 +46,7 @@ internal static class HubEdgesApi
                 await store.DeleteAsync(id, http.ChangeContext(), ct);
                 return TypedResults.NoContent();
             })
-            .WithName("DeleteHubEdge").WithSummary("Remove an edge; it can no longer connect")
+            .RequireAuthorization(AppPolicies.Admin).WithName("DeleteHubEdge").WithSummary("Remove an edge; it can no longer connect")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -1,6 +1,8 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
 
+using Appliance.Web.Security;
+
 namespace Appliance.Web.Api;
 
 /// <summary>/api/v1/rules: the ordered traffic rules of the pending configuration.</summary>
@@ -8,7 +10,7 @@ internal static class RulesApi
 {
     public static void MapRulesApi(this RouteGroupBuilder api)
     {
-        var rules = api.MapGroup("/rules").WithTags("Rules");
+        var rules = api.MapGroup("/rules").WithTags("Rules").RequireAuthorization(AppPolicies.ReadOrOperate);
 
         rules.MapGet("/", async (IConfigStore store, CancellationToken ct) =>
                 TypedResults.Ok((await store.ListRulesAsync(ct)).Select(r => r.Value).ToList()))

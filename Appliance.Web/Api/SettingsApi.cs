@@ -1,6 +1,8 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
 
+using Appliance.Web.Security;
+
 namespace Appliance.Web.Api;
 
 /// <summary>/api/v1/settings: role, LAN and hub settings. The hub key is write-only.</summary>
@@ -11,7 +13,7 @@ internal static class SettingsApi
 
     public static void MapSettingsApi(this RouteGroupBuilder api)
     {
-        var settings = api.MapGroup("/settings").WithTags("Settings");
+        var settings = api.MapGroup("/settings").WithTags("Settings").RequireAuthorization(AppPolicies.ReadOrOperate);
 
         settings.MapGet("/", async (HttpContext http, IConfigStore store, CancellationToken ct) =>
             {
@@ -37,5 +39,8 @@ internal static class SettingsApi
     }
 
     private static ApplianceSettings Mask(ApplianceSettings s) =>
-        s.Hub.Key is null ? s : s with { Hub = s.Hub with { Key = SecretMask } };
+        s.Hub?.Key is null ? s : s with { Hub = s.Hub with { Key = SecretMask } };
+
+    /// <summary>The configuration as it may be shown: the hub key replaced by the mask.</summary>
+    public static ApplianceConfig MaskSecrets(ApplianceConfig config) => config with { Settings = Mask(config.Settings) };
 }

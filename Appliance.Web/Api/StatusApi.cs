@@ -1,5 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Status;
+using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
 
@@ -9,13 +10,18 @@ internal static class StatusApi
     public static void MapStatusApi(this RouteGroupBuilder api)
     {
         api.MapGet("/status", (IEngineStatusSource engine) => TypedResults.Ok(engine.Current))
+            .RequireAuthorization(AppPolicies.Viewer)
             .WithTags("Status").WithName("GetStatus").WithSummary("Engine and per-WAN state; says so when the engine is not running");
 
         api.MapGet("/events", async (string? wan, int? limit, HealthEventStore events, CancellationToken ct) =>
                 TypedResults.Ok(await events.ListAsync(wan, limit ?? 200, ct)))
+            .RequireAuthorization(AppPolicies.Viewer)
             .WithTags("Status").WithName("ListEvents").WithSummary("WAN state changes (time, WAN, from, to, reason), newest first; ?wan= and ?limit= (default 200)");
 
-        api.MapGet("/audit", async (int? limit, IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAuditAsync(limit ?? 200, ct)))
-            .WithTags("Status").WithName("ListAudit").WithSummary("Audit trail, newest first (?limit=, default 200)");
+        api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit, IConfigStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ListAuditAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct)))
+            .RequireAuthorization(AppPolicies.Operator)
+            .WithTags("Status").WithName("ListAudit")
+            .WithSummary("Audit trail, newest first: sign-ins, configuration, users, tokens, certificates. Filters: ?actor=, ?action= (e.g. login or config.apply), ?since=, ?until= (ISO 8601), ?limit= (default 200)");
     }
 }

@@ -1,6 +1,8 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
 
+using Appliance.Web.Security;
+
 namespace Appliance.Web.Api;
 
 /// <summary>/api/v1/wans: the WAN links of the pending configuration.</summary>
@@ -8,7 +10,7 @@ internal static class WansApi
 {
     public static void MapWansApi(this RouteGroupBuilder api)
     {
-        var wans = api.MapGroup("/wans").WithTags("WANs");
+        var wans = api.MapGroup("/wans").WithTags("WANs").RequireAuthorization(AppPolicies.ReadOrOperate);
 
         wans.MapGet("/", async (IConfigStore store, CancellationToken ct) =>
                 TypedResults.Ok((await store.ListWansAsync(ct)).Select(w => w.Value).ToList()))

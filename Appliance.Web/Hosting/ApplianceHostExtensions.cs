@@ -2,6 +2,8 @@ using Appliance.Data;
 using Appliance.Engine.Configuration;
 using Appliance.Engine;
 using Appliance.Web.Api;
+using Appliance.Web.Pages;
+using Appliance.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -23,6 +25,8 @@ public static class ApplianceHostExtensions
             builder.Services.PostConfigure<Appliance.Engine.Bonding.BondingOptions>(o =>
                 o.CertificatePath = Path.Combine(Path.GetFullPath(options.DataDirectory), "hub-tls.pfx"));
         }
+
+        builder.AddApplianceSecurity(Path.GetFullPath(options.DataDirectory));
 
         builder.Services.Configure<JsonOptions>(o => ConfigJson.Configure(o.SerializerOptions));
         // Bad JSON must surface as an exception so the handler can turn it into problem details with the reason.
@@ -46,11 +50,14 @@ public static class ApplianceHostExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseApplianceSecurity();
 
+        // The API's description and reference need a signed-in caller like everything else (the fallback policy).
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Multi-WAN appliance API"));
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapApplianceApi();
+        app.MapSignInPages();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Appliance.Engine.Configuration;
 using Appliance.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Engine.IntegrationTests;
 
@@ -19,6 +20,11 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         _namespace = ns ?? lab.Appliance;
         _dataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("appliance-it-").FullName;
         Api = CreateClient();
+        // Every API call needs credentials: an admin token from the app's own store, as the console command makes one.
+        var token = Services.GetRequiredService<Appliance.Data.Store.Security.ApiTokenStore>()
+            .CreateAsync(new Appliance.Data.Store.Security.NewApiToken("integration-tests", Appliance.Data.Entities.UserRole.Admin), Appliance.Data.Store.ChangeContext.System)
+            .GetAwaiter().GetResult().Token;
+        Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public HttpClient Api { get; }

@@ -99,9 +99,10 @@ internal static class Api
         return await response.ReadAsync<T>(ct);
     }
 
-    public static async Task<string> ExportAsync(this HttpClient client, CancellationToken ct)
+    /// <summary>The export with its secrets (the callers are admins); <paramref name="secrets"/> false gives the masked one.</summary>
+    public static async Task<string> ExportAsync(this HttpClient client, CancellationToken ct, bool secrets = true)
     {
-        using var response = await client.GetAsync("/api/v1/config/export", ct);
+        using var response = await client.GetAsync(secrets ? "/api/v1/config/export?includeSecrets=true" : "/api/v1/config/export", ct);
         await response.ExpectAsync(HttpStatusCode.OK, ct);
         return await response.Content.ReadAsStringAsync(ct);
     }

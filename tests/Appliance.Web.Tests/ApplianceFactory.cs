@@ -1,4 +1,10 @@
+using System.Net.Http.Headers;
+using Appliance.Data.Entities;
+using Appliance.Data.Store;
+using Appliance.Data.Store.Security;
+using Appliance.Web.Security;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Appliance.Web.Tests;
@@ -13,6 +19,20 @@ public sealed class ApplianceFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; } =
         Path.Combine(Path.GetTempPath(), "appliance-web-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A bearer token of the given role, created in the app's own store (as the console command would).</summary>
+    public string CreateToken(UserRole role = UserRole.Admin, string? name = null, DateTimeOffset? expiresAt = null) =>
+        Services.GetRequiredService<ApiTokenStore>()
+            .CreateAsync(new NewApiToken(name ?? $"tests-{AppPolicies.RoleName(role)}-{Guid.NewGuid():N}"[..30], role, expiresAt), new ChangeContext("console", "console"))
+            .GetAwaiter().GetResult().Token;
+
+    /// <summary>A client that sends a bearer token of <paramref name="role"/>.</summary>
+    public HttpClient CreateClient(UserRole role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CreateToken(role));
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -53,7 +73,8 @@ public abstract class ApiTest : IAsyncDisposable
     protected ApiTest()
     {
         Factory = new ApplianceFactory();
-        Client = Factory.CreateClient();
+        // The API needs credentials: the tests speak as an admin unless they say otherwise.
+        Client = Factory.CreateClient(UserRole.Admin);
     }
 
     protected ApplianceFactory Factory { get; }

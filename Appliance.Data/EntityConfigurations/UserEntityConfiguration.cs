@@ -1,0 +1,35 @@
+using Appliance.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Appliance.Data.EntityConfigurations;
+
+internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<UserEntity>
+{
+    public void Configure(EntityTypeBuilder<UserEntity> builder)
+    {
+        builder.ToTable("Users");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.UserName).HasMaxLength(64);
+        builder.HasIndex(u => u.UserName).IsUnique();
+        builder.Property(u => u.PasswordHash).HasMaxLength(512);
+        builder.Property(u => u.SecurityStamp).HasMaxLength(64);
+        builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
+    }
+}
+
+internal sealed class ApiTokenEntityConfiguration : IEntityTypeConfiguration<ApiTokenEntity>
+{
+    public void Configure(EntityTypeBuilder<ApiTokenEntity> builder)
+    {
+        builder.ToTable("ApiTokens");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Name).HasMaxLength(64);
+        builder.Property(t => t.Hash).HasMaxLength(64);
+        builder.HasIndex(t => t.Hash).IsUnique();
+        builder.Property(t => t.Prefix).HasMaxLength(16);
+        builder.Property(t => t.CreatedBy).HasMaxLength(80);
+        builder.Property(t => t.LastUsedFrom).HasMaxLength(64);
+        builder.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
+    }
+}

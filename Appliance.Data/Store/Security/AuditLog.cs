@@ -1,0 +1,13 @@
+using Appliance.Data.Entities;
+
+namespace Appliance.Data.Store.Security;
+
+/// <summary>Adds an audit entry to a unit of work, so it commits (or not) with the change it records.</summary>
+internal static class AuditLog
+{
+    public static void Add(ApplianceDbContext db, DateTimeOffset at, ChangeContext who, string action, string target, string details) =>
+        db.AuditEntries.Add(new AuditEntryEntity
+        {
+            Time = at, Actor = who.Actor, Source = who.Source, Action = action, Target = target, Details = details,
+        });
+}

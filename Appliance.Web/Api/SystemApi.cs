@@ -1,0 +1,43 @@
+using Appliance.Data.Store;
+using Appliance.Web.Security;
+
+namespace Appliance.Web.Api;
+
+/// <summary>/api/v1/system: the web UI's HTTPS certificate.</summary>
+internal static class SystemApi
+{
+    public sealed record CertificateUpload(string? CertificatePem, string? PrivateKeyPem);
+
+    public static void MapSystemApi(this RouteGroupBuilder api)
+    {
+        var system = api.MapGroup("/system").WithTags("System").RequireAuthorization(AppPolicies.Admin);
+
+        system.MapGet("/https-certificate", (HttpsCertificate https) => TypedResults.Ok(HttpsCertificate.Describe(https.Current)))
+            .WithName("GetHttpsCertificate").WithSummary("The certificate HTTPS presents (self-signed until one is uploaded)");
+
+        system.MapPut("/https-certificate", async (CertificateUpload body, HttpContext http, HttpsCertificate https, IConfigStore store, TimeProvider time, CancellationToken ct) =>
+            {
+                if (string.IsNullOrWhiteSpace(body.CertificatePem) || string.IsNullOrWhiteSpace(body.PrivateKeyPem))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["certificatePem"] = ["the certificate (PEM) and its private key (PEM) are both required"],
+                    });
+                }
+                System.Security.Cryptography.X509Certificates.X509Certificate2 installed;
+                try
+                {
+                    installed = https.Replace(body.CertificatePem, body.PrivateKeyPem, time.GetUtcNow());
+                }
+                catch (ArgumentException ex)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["certificatePem"] = [ex.Message] });
+                }
+                var info = HttpsCertificate.Describe(installed);
+                await store.AuditAsync(http.ChangeContext(), "certificate.replace", "https certificate", $"{info.Subject}, valid until {info.NotAfter:u}, sha256 {info.Sha256Fingerprint}", ct);
+                return Results.Ok(info);
+            })
+            .WithName("ReplaceHttpsCertificate").WithSummary("Install a certificate and key (PEM); used from the next connection on")
+            .ProducesValidationProblem();
+    }
+}

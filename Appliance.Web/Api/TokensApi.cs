@@ -1,0 +1,58 @@
+using Appliance.Data.Entities;
+using Appliance.Data.Store.Security;
+using Appliance.Web.Security;
+
+namespace Appliance.Web.Api;
+
+/// <summary>
+/// /api/v1/tokens: bearer tokens for automation. Anyone signed in manages their own; admins see and revoke all.
+/// A token never gets a role above its creator's, and its secret appears only in the answer that created it.
+/// </summary>
+internal static class TokensApi
+{
+    /// <param name="ExpiresAt">When it stops working; null for no expiry.</param>
+    public sealed record TokenCreate(string? Name, UserRole Role = UserRole.Viewer, DateTimeOffset? ExpiresAt = null);
+
+    public static void MapTokensApi(this RouteGroupBuilder api)
+    {
+        var tokens = api.MapGroup("/tokens").WithTags("API tokens").RequireAuthorization(AppPolicies.Viewer);
+
+        tokens.MapGet("/", async (HttpContext http, ApiTokenStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ListAsync(IsAdmin(http) ? null : http.User.Identity!.Name, ct)))
+            .WithName("ListTokens").WithSummary("Your tokens (an admin's: all), newest first; never the secrets");
+
+        tokens.MapPost("/", async (TokenCreate body, HttpContext http, ApiTokenStore store, CancellationToken ct) =>
+            {
+                if (body.Role > AppPolicies.RoleOf(http.User))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                        detail: $"A token cannot have more rights than its creator ({AppPolicies.RoleName(AppPolicies.RoleOf(http.User))}).");
+                }
+                var created = await store.CreateAsync(new NewApiToken(body.Name ?? "", body.Role, body.ExpiresAt), http.ChangeContext(), ct);
+                return Results.Created($"/api/v1/tokens/{created.Info.Id}", created);
+            })
+            .WithName("CreateToken").WithSummary("Create a token; the answer is the only time its secret is shown")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+
+        tokens.MapGet("/{id:int}", async (int id, HttpContext http, ApiTokenStore store, CancellationToken ct) =>
+            {
+                var token = await store.GetAsync(id, ct);
+                return Mine(http, token) ? Results.Ok(token) : NotYours();
+            })
+            .WithName("GetToken").WithSummary("One token's name, role, expiry and last use").ProducesProblem(StatusCodes.Status404NotFound);
+
+        tokens.MapDelete("/{id:int}", async (int id, HttpContext http, ApiTokenStore store, CancellationToken ct) =>
+            {
+                var token = await store.GetAsync(id, ct);
+                return Mine(http, token) ? Results.Ok(await store.RevokeAsync(id, http.ChangeContext(), ct)) : NotYours();
+            })
+            .WithName("RevokeToken").WithSummary("Revoke a token; it is refused from the next request on").ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static bool IsAdmin(HttpContext http) => AppPolicies.RoleOf(http.User) == UserRole.Admin;
+
+    private static bool Mine(HttpContext http, ApiTokenInfo token) => IsAdmin(http) || token.CreatedBy == http.User.Identity?.Name;
+
+    // Not 403: whether someone else's token with this id exists is none of the caller's business.
+    private static IResult NotYours() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such token among yours.");
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Appliance.Data.Store.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Appliance.Web.Security;
+
+/// <summary>Accounts, sign-in (cookie for the UI, bearer tokens for automation), roles, HTTPS and security headers.</summary>
+public static class SecurityServiceCollectionExtensions
+{
+    /// <summary>Picks the bearer handler when the request carries a bearer token, the cookie otherwise.</summary>
+    public const string Scheme = "Appliance";
+    public const string SignInRateLimit = "sign-in";
+
+    public static WebApplicationBuilder AddApplianceSecurity(this WebApplicationBuilder builder, string dataDirectory)
+    {
+        var section = builder.Configuration.GetSection(SecurityOptions.Section);
+        builder.Services.Configure<SecurityOptions>(section);
+        var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
+        builder.Services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        builder.Services.AddSingleton(new LockoutPolicy(Math.Max(1, options.LockoutFailures), TimeSpan.FromMinutes(Math.Max(1, options.LockoutMinutes))));
+
+        // Created (or loaded) now: Kestrel asks for it on every TLS handshake, and an upload replaces it in place.
+        var certificate = new HttpsCertificate(options.CertificatePath ?? Path.Combine(dataDirectory, "https.pfx"));
+        builder.Services.AddSingleton(certificate);
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificateSelector = (_, _) => certificate.Current));
+
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o => ConfigureCookie(o, options));
+        builder.Services.AddAuthorization(AppPolicies.Add);
+        builder.Services.AddSingleton<IAuthorizationHandler, ReadOrOperateHandler>();
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = CookieAntiforgeryMiddleware.HeaderName;
+            o.Cookie.Name = "appliance.xsrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.SignInAttemptsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Security headers, HTTPS redirection (except on loopback), authentication, rate limits, authorization, antiforgery.</summary>
+    public static WebApplication UseApplianceSecurity(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        // Plain HTTP is for development on the box itself; anything arriving over the network is sent to HTTPS.
+        app.UseWhen(context => !ArrivedOnLoopback(context), branch => branch.UseHttpsRedirection());
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseMiddleware<CookieAntiforgeryMiddleware>();
+        return app;
+    }
+
+    /// <summary>The request reached a loopback address of the appliance (or the in-memory test server, which has none).</summary>
+    public static bool ArrivedOnLoopback(HttpContext context) =>
+        context.Connection.LocalIpAddress is not { } local || IPAddress.IsLoopback(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local);
+
+    private static void ConfigureCookie(CookieAuthenticationOptions o, SecurityOptions options)
+    {
+        o.Cookie.Name = "appliance.session";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = TimeSpan.FromHours(Math.Max(1, options.SessionHours));
+        o.SlidingExpiration = true;
+        o.LoginPath = "/login";
+        o.LogoutPath = "/logout";
+        o.Events.OnRedirectToLogin = context =>
+        {
+            if (IsApi(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                return Task.CompletedTask;
+            }
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        };
+        o.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Task.CompletedTask;
+        };
+        // A password or role change (or a deleted user) ends the sessions that were signed in before it.
+        o.Events.OnValidatePrincipal = async context =>
+        {
+            var name = context.Principal?.Identity?.Name;
+            var stamp = context.Principal?.FindFirst(AppPolicies.StampClaim)?.Value;
+            var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
+            if (name is null || stamp is null || await accounts.ValidateSessionAsync(name, stamp, context.HttpContext.RequestAborted) is null)
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            }
+        };
+    }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
+}
