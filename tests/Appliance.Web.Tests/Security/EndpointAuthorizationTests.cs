@@ -1,9 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Web.Tests.Security;
 
@@ -34,7 +30,7 @@ public sealed class EndpointAuthorizationTests : ApiTest
     public static IEnumerable<TheoryDataRow<string, string>> Endpoints()
     {
         using var factory = new ApplianceFactory();
-        return EndpointsOf(factory).Select(e => new TheoryDataRow<string, string>(e.Method, e.Pattern)).ToList();
+        return EndpointCatalog.Of(factory).Select(e => new TheoryDataRow<string, string>(e.Method, e.Pattern)).ToList();
     }
 
     [Theory]
@@ -42,7 +38,7 @@ public sealed class EndpointAuthorizationTests : ApiTest
     public async Task Without_credentials_the_endpoint_refuses(string method, string pattern)
     {
         using var anonymous = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(pattern));
+        using var request = new HttpRequestMessage(new HttpMethod(method), EndpointCatalog.Concrete(pattern));
         if (method is not ("GET" or "HEAD" or "DELETE"))
         {
             // The API takes JSON, the pages' forms are form posts (another content type would match no endpoint).
@@ -73,37 +69,12 @@ public sealed class EndpointAuthorizationTests : ApiTest
     [Fact]
     public void Only_the_allow_list_is_open_and_every_endpoint_is_covered()
     {
-        var endpoints = EndpointsOf(Factory);
+        var endpoints = EndpointCatalog.Of(Factory);
         var open = endpoints.Where(e => e.AllowsAnonymous).Select(e => $"{e.Method} {e.Pattern}").ToHashSet();
 
         Assert.Equal(Anonymous.Order(), open.Order());
         // The enumeration found the whole API, not an empty list that would pass the theory trivially.
         Assert.True(endpoints.Count > 40, $"only {endpoints.Count} endpoints found");
         Assert.Contains(endpoints, e => e.Pattern == "/api/v1/users/{name}" && e.Method == "DELETE");
-    }
-
-    private static List<(string Method, string Pattern, bool AllowsAnonymous)> EndpointsOf(ApplianceFactory factory)
-    {
-        var sources = factory.Services.GetRequiredService<IEnumerable<EndpointDataSource>>();
-        return sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => (m, "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'), e.Metadata.GetMetadata<IAllowAnonymous>() is not null)))
-            .Distinct()
-            .OrderBy(e => e.Item2, StringComparer.Ordinal).ThenBy(e => e.m, StringComparer.Ordinal)
-            .ToList();
-    }
-
-    /// <summary>A URL that the pattern matches: route parameters get a value of their constraint's type.</summary>
-    private static string Concrete(string pattern)
-    {
-        var parsed = RoutePatternFactory.Parse(pattern);
-        var segments = parsed.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternParameterPart parameter => parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") ? "1" : "x",
-            RoutePatternSeparatorPart separator => separator.Content,
-            _ => "x",
-        })));
-        return "/" + string.Join('/', segments);
     }
 }
