@@ -23,7 +23,7 @@ public sealed class ApplianceFactory : WebApplicationFactory<Program>
     /// <summary>A bearer token of the given role, created in the app's own store (as the console command would).</summary>
     public string CreateToken(UserRole role = UserRole.Admin, string? name = null, DateTimeOffset? expiresAt = null) =>
         Services.GetRequiredService<ApiTokenStore>()
-            .CreateAsync(new NewApiToken(name ?? $"tests-{AppPolicies.RoleName(role)}-{Guid.NewGuid():N}"[..30], role, expiresAt), new ChangeContext("console", "console"))
+            .CreateAsync(new NewApiToken(name ?? $"tests-{AppPolicies.RoleName(role)}-{Guid.NewGuid():N}"[..30], role, expiresAt), new ChangeContext("tests", "tests"))
             .GetAwaiter().GetResult().Token;
 
     /// <summary>A client that sends a bearer token of <paramref name="role"/>.</summary>
