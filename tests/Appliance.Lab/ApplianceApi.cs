@@ -6,9 +6,15 @@ using Appliance.Engine.Status;
 namespace Appliance.Lab;
 
 /// <summary>The lab's REST client of the appliance: waits for it, seeds a configuration, reads the live status.</summary>
-public sealed class ApplianceApi(Uri baseAddress) : IDisposable
+/// <param name="token">An admin API token (the lab makes one with the appliance's console command).</param>
+public sealed class ApplianceApi(Uri baseAddress, string token) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(10),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token) },
+    };
 
     public Uri BaseAddress => baseAddress;
 
@@ -103,6 +109,21 @@ public sealed class ApplianceApi(Uri baseAddress) : IDisposable
             throw new LabException($"{what} failed with HTTP {(int)response.StatusCode}: {body}");
         }
         return response;
+    }
+
+    /// <summary>
+    /// Revokes the tokens earlier lab runs made under <paramref name="name"/> (a Ctrl-C stops the appliance before the
+    /// lab could revoke its own), so runs do not pile up valid admin tokens; this run's stays.
+    /// </summary>
+    public async Task RevokeEarlierTokensAsync(string name, CancellationToken ct)
+    {
+        var tokens = await _http.GetFromJsonAsync<JsonElement>("api/v1/tokens", ct);
+        var ours = token[..8];
+        foreach (var t in tokens.EnumerateArray().Where(t => t.GetProperty("name").GetString() == name && t.GetProperty("prefix").GetString() != ours
+                     && t.GetProperty("revokedAt").ValueKind == JsonValueKind.Null))
+        {
+            using var _ = await _http.DeleteAsync($"api/v1/tokens/{t.GetProperty("id").GetInt32()}", ct);
+        }
     }
 
     public void Dispose() => _http.Dispose();

@@ -69,6 +69,38 @@ public sealed class ApplianceProcess : IAsyncDisposable
         return appliance;
     }
 
+    /// <summary>
+    /// An admin token for the lab's own API calls, made with the appliance's console command on its database (the
+    /// same way an admin scripts a box), so the lab needs no password.
+    /// </summary>
+    public static async Task<string> CreateTokenAsync(string repoRoot, string dataDirectory, string name)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(repoRoot, "Appliance.Web"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { WebDll(repoRoot), "token", "create", "--name", name, "--role", "admin", "--expires-days", "7" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["Appliance__DataDirectory"] = dataDirectory;
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start) ?? throw new LabException("could not start dotnet to create the lab's API token");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var token = (await stdout).Trim();
+        if (process.ExitCode != 0 || !token.StartsWith("apl_", StringComparison.Ordinal))
+        {
+            throw new LabException($"creating the lab's API token failed (exit {process.ExitCode}): {(await stderr).Trim()}");
+        }
+        return token;
+    }
+
     private static void Forward(TextWriter writer, string label, string? line)
     {
         if (line is not null)

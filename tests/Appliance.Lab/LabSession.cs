@@ -104,6 +104,8 @@ public sealed class LabSession : IAsyncDisposable
         var data = Path.Combine(repo, "data", "lab");
         await StartHubAsync(repo, ct);
         Console.WriteLine($"lab: starting the appliance ({Path.GetRelativePath(repo, ApplianceProcess.WebDll(repo))}, engine in {_lab.Appliance}) …");
+        // Made before the process starts, so the two never migrate a fresh database at the same time.
+        var token = await ApplianceProcess.CreateTokenAsync(repo, data, "lab");
         _appliance = ApplianceProcess.Start(repo, _lab.Appliance, data, _options);
         _appliance.ExitedUnexpectedly += code =>
         {
@@ -117,8 +119,9 @@ public sealed class LabSession : IAsyncDisposable
                 : $"the appliance (pid {_appliance.Pid}) exited unexpectedly with code {code} (see its output above)";
             _stop.Cancel();
         };
-        _api = new ApplianceApi(_options.ApiBase);
+        _api = new ApplianceApi(_options.ApiBase, token);
         await _api.WaitHealthyAsync(_appliance, TimeSpan.FromSeconds(60), ct);
+        await _api.RevokeEarlierTokensAsync("lab", ct);
 
         var configuration = await SeedAsync(_api, _lab, ct);
         _traffic = new TrafficGenerator(_lab.Thread(_lab.Lan), _servers, ExtraClients);
@@ -135,7 +138,9 @@ public sealed class LabSession : IAsyncDisposable
         // On the command line: appsettings.json names the edge's URL, which would win over ASPNETCORE_URLS.
         var hubOptions = _options with { Urls = HubUrls, ApplianceArguments = ["--urls", HubUrls] };
         Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Inet}, UI/API {HubUrls}) …");
-        _hub = ApplianceProcess.Start(repo, _lab.Inet, Path.Combine(repo, "data", "lab-hub"), hubOptions, "hub");
+        var hubData = Path.Combine(repo, "data", "lab-hub");
+        var token = await ApplianceProcess.CreateTokenAsync(repo, hubData, "lab");
+        _hub = ApplianceProcess.Start(repo, _lab.Inet, hubData, hubOptions, "hub");
         _hub.ExitedUnexpectedly += code =>
         {
             if (!_stop.IsCancellationRequested)
@@ -144,8 +149,9 @@ public sealed class LabSession : IAsyncDisposable
                 _stop.Cancel();
             }
         };
-        _hubApi = new ApplianceApi(hubOptions.ApiBase);
+        _hubApi = new ApplianceApi(hubOptions.ApiBase, token);
         await _hubApi.WaitHealthyAsync(_hub, TimeSpan.FromSeconds(60), ct);
+        await _hubApi.RevokeEarlierTokensAsync("lab", ct);
         if (!await _hubApi.HasRevisionsAsync(ct))
         {
             await _hubApi.ImportAndApplyAsync(new ApplianceConfig
@@ -224,7 +230,7 @@ public sealed class LabSession : IAsyncDisposable
               site        LAN {LabAddresses.LanSubnet} (clients {LabAddresses.Client}, {LabAddresses.ExtraClient(0)}-{lastClient}) ─ appliance ─ ISPs ─ internet ({LabAddresses.Server})
               WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
               appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
-              web UI/API  {url}  (API docs {url}/api/docs)
+              web UI/API  {url}  (API docs {url}/api/docs/; on the first visit the UI asks for the admin's name and password)
               hub         pid {_hub!.Pid}, engine in {lab.Inet} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; set a WAN's mode to bond to relay TCP through it
               traffic     every second 20 TCP + 4 TCP to port 8443 + 5 UDP flows; every 3 s two 8 MB downloads
             Ctrl-C to stop.
