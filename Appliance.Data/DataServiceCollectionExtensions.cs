@@ -26,8 +26,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
         services.TryAddSingleton<HubEdgeStore>();
         services.TryAddSingleton<Engine.Bonding.IEdgeDirectory>(sp => sp.GetRequiredService<HubEdgeStore>());
-        // Users need the host's password hasher (IPasswordHashing); tokens need nothing more.
-        services.TryAddSingleton<Store.Security.AccountStore>();
+        // Users (AccountStore) are registered by the host, which supplies the password hasher they need.
         services.TryAddSingleton<Store.Security.ApiTokenStore>();
         services.AddHostedService<DatabaseInitializer>();
         return services;

@@ -44,7 +44,7 @@ public static class ConsoleCommands
         builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
         var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
-        builder.Services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        SecurityServiceCollectionExtensions.AddAccounts(builder.Services);
         using var host = builder.Build();
         await host.StartAsync();
         try

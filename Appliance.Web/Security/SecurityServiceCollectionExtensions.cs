@@ -4,6 +4,7 @@ using Appliance.Data.Store.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Appliance.Web.Security;
 
@@ -19,7 +20,7 @@ public static class SecurityServiceCollectionExtensions
         var section = builder.Configuration.GetSection(SecurityOptions.Section);
         builder.Services.Configure<SecurityOptions>(section);
         var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
-        builder.Services.AddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        AddAccounts(builder.Services);
         builder.Services.AddSingleton(new LockoutPolicy(Math.Max(1, options.LockoutFailures), TimeSpan.FromMinutes(Math.Max(1, options.LockoutMinutes))));
 
         // Created (or loaded) now: Kestrel asks for it on every TLS handshake, and an upload replaces it in place.
@@ -55,6 +56,14 @@ public static class SecurityServiceCollectionExtensions
             };
         });
         return builder;
+    }
+
+    /// <summary>Users and their password hasher (also for the console commands).</summary>
+    public static IServiceCollection AddAccounts(IServiceCollection services)
+    {
+        services.TryAddSingleton<IPasswordHashing, IdentityPasswordHashing>();
+        services.TryAddSingleton<AccountStore>();
+        return services;
     }
 
     /// <summary>Security headers, HTTPS redirection (except on loopback), authentication, rate limits, authorization, antiforgery.</summary>
