@@ -5,6 +5,7 @@ using Appliance.Web.Api;
 using Appliance.Web.Pages;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace Appliance.Web.Hosting;
@@ -42,6 +43,9 @@ public static class ApplianceHostExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
         return builder;
     }
 
@@ -58,6 +62,8 @@ public static class ApplianceHostExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapApplianceApi();
         app.MapSignInPages();
+        app.MapStaticAssets();
+        app.MapRazorComponents<Appliance.Web.Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -71,17 +71,6 @@ internal static class SignInPages
             })
             .ExcludeFromDescription();
 
-        app.MapGet("/", (HttpContext http, IAntiforgery antiforgery) =>
-            {
-                var tokens = antiforgery.GetAndStoreTokens(http);
-                var caller = AuthApi.CallerOf(http.User);
-                return Page("Multi-WAN appliance",
-                    $"<p>Signed in as <b>{Encode(caller.Name)}</b> ({Encode(caller.Role)}).</p>" +
-                    "<p><a href=\"/api/docs\">API reference</a></p>" +
-                    $"<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"{Encode(tokens.FormFieldName)}\" value=\"{Encode(tokens.RequestToken)}\">" +
-                    "<button type=\"submit\">Sign out</button></form>");
-            })
-            .ExcludeFromDescription();
         return app;
     }
 

@@ -175,6 +175,6 @@ public sealed partial class SignInTests : ApiTest
         return new FormUrlEncodedContent(values);
     }
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\"\\s*/?>")]
     private static partial Regex AntiforgeryField();
 }
