@@ -43,6 +43,9 @@ public static class ApplianceHostExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();
+        // Component libraries' files (_content/…) are served from the build output too, not only in Development:
+        // the lab runs the Release build as it is; a published image has them in wwwroot and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
