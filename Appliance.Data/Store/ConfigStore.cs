@@ -243,10 +243,7 @@ public sealed partial class ConfigStore(
     }
 
     private void Audit(ApplianceDbContext db, ChangeContext who, string action, string target, string details) =>
-        db.AuditEntries.Add(new AuditEntryEntity
-        {
-            Time = time.GetUtcNow(), Actor = who.Actor, Source = who.Source, Action = action, Target = target, Details = details,
-        });
+        AuditLog.Add(db, time.GetUtcNow(), who, action, target, details);
 
     /// <summary>Reads what runs after this change; it becomes <see cref="Current"/> once the change commits.</summary>
     private async Task<ConfigSnapshot> RefreshCurrentAsync(ApplianceDbContext db, CancellationToken ct)

@@ -162,10 +162,7 @@ public sealed partial class HubEdgeStore(IDbContextFactory<ApplianceDbContext> d
 
     // The audit trail is readable by every operator: it records that a key was set, never the key.
     private static void Audit(ApplianceDbContext db, ChangeContext who, DateTimeOffset at, string action, string id, string details) =>
-        db.AuditEntries.Add(new AuditEntryEntity
-        {
-            Time = at, Actor = who.Actor, Source = who.Source, Action = action, Target = $"edge {id}", Details = details,
-        });
+        AuditLog.Add(db, at, who, action, $"edge {id}", details);
 
     private static string Describe(HubEdgeEntity e) =>
         $"{(e.Enabled ? "enabled" : "disabled")}{(e.Encrypt ? ", encrypted" : "")}, max {e.MaxSessions} sessions";

@@ -30,24 +30,9 @@ public sealed class ApplianceProcess : IAsyncDisposable
         {
             throw new LabException($"{dll} is missing: build it first (dotnet build Appliance.Web -c Release; scripts/run.sh does).");
         }
-        Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            // The project folder is the content root, as with `dotnet run`: appsettings.json (log levels) is read from there.
-            WorkingDirectory = Path.Combine(repoRoot, "Appliance.Web"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in options.ApplianceArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["Appliance__DataDirectory"] = dataDirectory;
+        var start = StartInfo(repoRoot, dataDirectory, options.ApplianceArguments);
         start.Environment["Appliance__Engine__NetworkNamespace"] = networkNamespace;
         start.Environment["ASPNETCORE_URLS"] = options.Urls;
-        start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var appliance = new ApplianceProcess(process);
@@ -75,20 +60,7 @@ public sealed class ApplianceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<string> CreateTokenAsync(string repoRoot, string dataDirectory, string name)
     {
-        Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.Combine(repoRoot, "Appliance.Web"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { WebDll(repoRoot), "token", "create", "--name", name, "--role", "admin", "--expires-days", "7" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["Appliance__DataDirectory"] = dataDirectory;
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        var start = StartInfo(repoRoot, dataDirectory, ["token", "create", "--name", name, "--role", "admin", "--expires-days", "7"]);
         using var process = Process.Start(start) ?? throw new LabException("could not start dotnet to create the lab's API token");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -99,6 +71,28 @@ public sealed class ApplianceProcess : IAsyncDisposable
             throw new LabException($"creating the lab's API token failed (exit {process.ExitCode}): {(await stderr).Trim()}");
         }
         return token;
+    }
+
+    /// <summary>dotnet Appliance.Web.dll with <paramref name="arguments"/>, on the given database.</summary>
+    private static ProcessStartInfo StartInfo(string repoRoot, string dataDirectory, IEnumerable<string> arguments)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The project folder is the content root, as with `dotnet run`: appsettings.json (log levels) is read from there.
+            WorkingDirectory = Path.Combine(repoRoot, "Appliance.Web"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(WebDll(repoRoot));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["Appliance__DataDirectory"] = dataDirectory;
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return start;
     }
 
     private static void Forward(TextWriter writer, string label, string? line)

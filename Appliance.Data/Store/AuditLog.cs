@@ -1,6 +1,6 @@
 using Appliance.Data.Entities;
 
-namespace Appliance.Data.Store.Security;
+namespace Appliance.Data.Store;
 
 /// <summary>Adds an audit entry to a unit of work, so it commits (or not) with the change it records.</summary>
 internal static class AuditLog
