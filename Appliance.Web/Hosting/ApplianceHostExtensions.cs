@@ -49,6 +49,8 @@ public static class ApplianceHostExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
+        builder.Services.AddSignalR().AddJsonProtocol(o => ConfigJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddHostedService<Appliance.Web.Live.StatusBroadcaster>();
         return builder;
     }
 
@@ -65,6 +67,7 @@ public static class ApplianceHostExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapApplianceApi();
         app.MapSignInPages();
+        app.MapHub<Appliance.Web.Live.StatusHub>(Appliance.Web.Live.StatusHub.Path);
         app.MapStaticAssets();
         app.MapRazorComponents<Appliance.Web.Components.App>().AddInteractiveServerRenderMode();
         return app;

@@ -15,13 +15,12 @@ internal sealed partial class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (TokenOf(Request) is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
         var source = Context.Connection.RemoteIpAddress?.ToString() ?? "local";
-        var (identity, refusal) = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), source, Context.RequestAborted);
+        var (identity, refusal) = await tokens.AuthenticateAsync(token, source, Context.RequestAborted);
         if (identity is null)
         {
             // The reason goes to the log; the client learns only that the token is not accepted.
@@ -37,6 +36,20 @@ internal sealed partial class ApiTokenAuthenticationHandler(
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(claims), SchemeName));
+    }
+
+    /// <summary>
+    /// The bearer token of a request: the Authorization header, or for the live hubs the <c>access_token</c> query
+    /// parameter, which is how SignalR clients send it over WebSockets and server-sent events (they cannot set headers).
+    /// </summary>
+    public static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        return request.Path.StartsWithSegments("/hubs") && request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

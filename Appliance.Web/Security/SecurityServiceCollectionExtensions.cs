@@ -30,7 +30,7 @@ public static class SecurityServiceCollectionExtensions
 
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ApiTokenAuthenticationHandler.TokenOf(context.Request) is not null
                     ? ApiTokenAuthenticationHandler.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
@@ -125,5 +125,7 @@ public static class SecurityServiceCollectionExtensions
         };
     }
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
+    /// <summary>Machine endpoints answer 401/403; only pages redirect to the sign-in page.</summary>
+    public static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/hubs");
 }

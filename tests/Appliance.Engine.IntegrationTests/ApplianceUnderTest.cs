@@ -21,13 +21,16 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         _dataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("appliance-it-").FullName;
         Api = CreateClient();
         // Every API call needs credentials: an admin token from the app's own store, as the console command makes one.
-        var token = Services.GetRequiredService<Appliance.Data.Store.Security.ApiTokenStore>()
+        Token = Services.GetRequiredService<Appliance.Data.Store.Security.ApiTokenStore>()
             .CreateAsync(new Appliance.Data.Store.Security.NewApiToken("integration-tests", Appliance.Data.Entities.UserRole.Admin), Appliance.Data.Store.ChangeContext.System)
             .GetAwaiter().GetResult().Token;
-        Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
     }
 
     public HttpClient Api { get; }
+
+    /// <summary>The admin token <see cref="Api"/> sends (for other clients, such as SignalR's).</summary>
+    public string Token { get; }
     public string DataDirectory => _dataDirectory;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

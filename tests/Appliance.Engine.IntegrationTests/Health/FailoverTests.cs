@@ -5,6 +5,8 @@ using System.Text.Json;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Planning;
 using Appliance.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Appliance.Engine.IntegrationTests.Health;
 
@@ -31,6 +33,32 @@ public sealed class FailoverTests : IAsyncLifetime
         await _appliance.DisposeAsync();
         _appliance.DeleteData();
         await _lab.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_link_going_silent_reaches_a_signalr_client_as_a_state_change()
+    {
+        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
+        await using var live = new HubConnectionBuilder()
+            .WithUrl(new Uri(_appliance.Server.BaseAddress, "/hubs/status"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => _appliance.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(_appliance.Token);
+            })
+            .Build();
+        live.On<JsonElement>("LinkStateChanged", e => changes.Writer.TryWrite(e));
+        await live.StartAsync(Ct);
+        var clock = Stopwatch.StartNew();
+
+        await _lab.SetIspSilentAsync(1, silent: true);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(5));
+        var change = await changes.Reader.ReadAsync(limit.Token);
+        Assert.Equal(("wan1", "down"), (change.GetProperty("wan").GetString(), change.GetProperty("to").GetString()));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the state change arrived after {clock.Elapsed}");
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class EndpointAuthorizationTests : ApiTest
             Assert.False(response.Headers.WwwAuthenticate.Count > 0, $"{method} {pattern} challenged an anonymous caller");
             Assert.DoesNotContain("ReturnUrl=", response.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
         }
-        else if (pattern.StartsWith("/api", StringComparison.Ordinal) || pattern.StartsWith("/openapi", StringComparison.Ordinal))
+        else if (pattern.StartsWith("/api", StringComparison.Ordinal) || pattern.StartsWith("/openapi", StringComparison.Ordinal) || pattern.StartsWith("/hubs", StringComparison.Ordinal))
         {
             await response.ProblemAsync(HttpStatusCode.Unauthorized, Ct);
         }
@@ -76,5 +76,6 @@ public sealed class EndpointAuthorizationTests : ApiTest
         // The enumeration found the whole API, not an empty list that would pass the theory trivially.
         Assert.True(endpoints.Count > 40, $"only {endpoints.Count} endpoints found");
         Assert.Contains(endpoints, e => e.Pattern == "/api/v1/users/{name}" && e.Method == "DELETE");
+        Assert.Contains(endpoints, e => e.Pattern.StartsWith("/hubs/status", StringComparison.Ordinal));
     }
 }
