@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Appliance.Data.Entities;
 using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
 using Appliance.Web.Security;
@@ -112,6 +111,4 @@ internal static class AuthApi
             await accounts.AuditAsync(http.ChangeContext(), "logout", $"user {http.User.Identity?.Name}", "", ct);
         }
     }
-
-    public static UserRole RoleOf(HttpContext http) => AppPolicies.RoleOf(http.User);
 }
