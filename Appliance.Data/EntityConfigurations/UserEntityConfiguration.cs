@@ -17,19 +17,3 @@ internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<UserEnt
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(16);
     }
 }
-
-internal sealed class ApiTokenEntityConfiguration : IEntityTypeConfiguration<ApiTokenEntity>
-{
-    public void Configure(EntityTypeBuilder<ApiTokenEntity> builder)
-    {
-        builder.ToTable("ApiTokens");
-        builder.HasKey(t => t.Id);
-        builder.Property(t => t.Name).HasMaxLength(64);
-        builder.Property(t => t.Hash).HasMaxLength(64);
-        builder.HasIndex(t => t.Hash).IsUnique();
-        builder.Property(t => t.Prefix).HasMaxLength(16);
-        builder.Property(t => t.CreatedBy).HasMaxLength(80);
-        builder.Property(t => t.LastUsedFrom).HasMaxLength(64);
-        builder.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
-    }
-}
