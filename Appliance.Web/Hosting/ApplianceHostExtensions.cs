@@ -50,6 +50,8 @@ public static class ApplianceHostExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<Appliance.Web.Live.LiveStatusFeed>();
+        builder.Services.AddSingleton<Appliance.Engine.Firmware.FirmwareProgressFeed>();
         builder.Services.AddHostedService<Appliance.Web.Live.StatusBroadcaster>();
         return builder;
     }

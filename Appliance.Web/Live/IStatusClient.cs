@@ -1,3 +1,4 @@
+using Appliance.Engine.Firmware;
 using Appliance.Engine.Health;
 using Appliance.Engine.Status;
 
@@ -14,6 +15,9 @@ public interface IStatusClient
 
     /// <summary>A revision became the running configuration (apply, confirm revert, rollback, a failed apply's fallback).</summary>
     Task ConfigApplied(ConfigAppliedEvent applied);
+
+    /// <summary>A step of a firmware upload, check or install.</summary>
+    Task FirmwareProgress(FirmwareProgress progress);
 }
 
 public sealed record ConfigAppliedEvent(long RevisionId, DateTimeOffset AppliedAt);

@@ -1,28 +1,62 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
-using Appliance.Engine.Health;
+using Appliance.Engine.Firmware;
 using Appliance.Engine.Status;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Appliance.Web.Live;
 
-/// <summary>Pushes a status snapshot to every hub client once a second, and every link state change and apply as it happens.</summary>
+/// <summary>
+/// Pushes a status snapshot once a second, and every link state change, apply and firmware step as it
+/// happens, to the hub's clients and to the UI's components (<see cref="LiveStatusFeed"/>).
+/// </summary>
 internal sealed partial class StatusBroadcaster(
     IHubContext<StatusHub, IStatusClient> hub,
+    LiveStatusFeed feed,
     IEngineStatusSource status,
     HealthEventStore events,
     IRunningConfigSource config,
+    FirmwareProgressFeed firmware,
     TimeProvider time,
     ILogger<StatusBroadcaster> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var linkEvents = events.Subscribe(change => Send(hub.Clients.All.LinkStateChanged(change)));
-        using var applies = config.Subscribe(snapshot => Send(hub.Clients.All.ConfigApplied(new ConfigAppliedEvent(snapshot.RevisionId, snapshot.AppliedAt))));
+        using var linkEvents = events.Subscribe(change =>
+        {
+            Publish(new LinkStateUpdate(change));
+            Send(hub.Clients.All.LinkStateChanged(change));
+        });
+        using var applies = config.Subscribe(snapshot =>
+        {
+            var applied = new ConfigAppliedEvent(snapshot.RevisionId, snapshot.AppliedAt);
+            Publish(new ConfigAppliedUpdate(applied));
+            Send(hub.Clients.All.ConfigApplied(applied));
+        });
+        using var steps = firmware.Subscribe(progress =>
+        {
+            Publish(new FirmwareProgressUpdate(progress));
+            Send(hub.Clients.All.FirmwareProgress(progress));
+        });
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await SendAsync(hub.Clients.All.Snapshot(status.Current));
+            var current = status.Current;
+            Publish(new SnapshotUpdate(current));
+            await SendAsync(hub.Clients.All.Snapshot(current));
+        }
+    }
+
+    // A component's failure is logged, never thrown into the engine's or the store's thread.
+    private void Publish(LiveUpdate update)
+    {
+        try
+        {
+            feed.Publish(update);
+        }
+        catch (AggregateException ex)
+        {
+            LogPublishFailed(logger, ex);
         }
     }
 
@@ -43,4 +77,7 @@ internal sealed partial class StatusBroadcaster(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending live status to the hub's clients failed")]
     private static partial void LogSendFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A UI component failed on a live status update")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
 }
