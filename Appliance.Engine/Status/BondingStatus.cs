@@ -16,9 +16,17 @@ public sealed record BondingStatus(
     long BytesDown,
     string? LastError,
     IReadOnlyList<BondPathStatus> Paths,
-    IReadOnlyList<HubEdgeStatus> Edges);
+    IReadOnlyList<HubEdgeStatus> Edges)
+{
+    /// <summary>Relayed payload, both directions, over the last second; null until sampled.</summary>
+    public long? GoodputBitsPerSecond { get; init; }
+
+    /// <summary>Goodput divided by the busiest single bonded link's rate (above 1 means bonding beats one link); null when idle.</summary>
+    public double? Efficiency { get; init; }
+}
 
 /// <param name="Subflows">MPTCP subflows to the hub leaving from this WAN's address now (null until first sampled).</param>
-public sealed record BondPathStatus(string Wan, string Address, bool Backup, int? Subflows = null);
+/// <param name="BytesSent">Bytes the subflows on this path have sent, as the kernel counts them (null until sampled).</param>
+public sealed record BondPathStatus(string Wan, string Address, bool Backup, int? Subflows = null, long? BytesSent = null, long? BytesReceived = null);
 
 public sealed record HubEdgeStatus(string Id, int ActiveSessions);

@@ -27,7 +27,14 @@ public sealed record WanStatus(
     double? LossPercent,
     long? RxBitsPerSecond,
     long? TxBitsPerSecond,
-    long? NewSessions);
+    long? NewSessions)
+{
+    /// <summary>Sessions (conntrack entries) on this WAN now; null until counted.</summary>
+    public long? Sessions { get; init; }
+
+    /// <summary>MPTCP subflows to the hub from this WAN now (bonded WANs on an edge); null otherwise.</summary>
+    public int? Subflows { get; init; }
+}
 
 /// <summary>Source of the engine's live status.</summary>
 public interface IEngineStatusSource
