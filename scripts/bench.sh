@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on the real kernel: apply latency (config change to kernel committed) for 2/8/16 WANs with
-# 200 rules, iperf3 forwarding throughput with the engine's ruleset vs plain forwarding, failover time, and bonding through a hub.
+# 200 rules, iperf3 forwarding throughput with the engine's ruleset vs plain forwarding, failover time, bonding through a hub,
+# and the live status hub with 50 SignalR clients.
 # Needs root (network namespaces, nftables). Prints the figures and writes bench-results/bench.{json,txt}.
 # Options are passed to the bench (e.g. --only apply, --seconds 3; --help lists them).
 set -euo pipefail
@@ -11,6 +12,8 @@ require_dotnet
 ensure_packages "${KERNEL_PACKAGES[@]}"
 cd "$root"
 dotnet build tests/Appliance.Bench -c Release -nologo -v quiet -warnaserror
+# The live status benchmark starts the appliance itself (its Release build), as the lab does.
+dotnet build Appliance.Web -c Release -nologo -v quiet -warnaserror
 
 # The bench removes its namespaces itself, also on failure, Ctrl+C and timeout. Should it be killed outright,
 # this removes what is left of this run's namespaces (named by the prefix) and the processes in them.

@@ -10,6 +10,9 @@ public sealed record EngineStatus(bool Running, string Message, long RevisionId,
     /// <summary>The bonding relay (edge or hub); null when this appliance does not bond.</summary>
     public BondingStatus? Bonding { get; init; }
 
+    /// <summary>When this status was read for sending (live snapshots), so a client can tell its age.</summary>
+    public DateTimeOffset? At { get; init; }
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 

@@ -41,7 +41,7 @@ internal sealed partial class StatusBroadcaster(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var current = status.Current;
+            var current = status.Current with { At = time.GetUtcNow() };
             Publish(new SnapshotUpdate(current));
             await SendAsync(hub.Clients.All.Snapshot(current));
         }

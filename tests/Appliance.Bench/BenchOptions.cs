@@ -20,6 +20,9 @@ public sealed partial record BenchOptions
     public bool RunThroughput { get; init; } = true;
     public bool RunFailover { get; init; } = true;
     public bool RunBonding { get; init; } = true;
+    public bool RunLive { get; init; } = true;
+    public int LiveClients { get; init; } = 50;
+    public int LiveSeconds { get; init; } = 30;
     public int Trials { get; init; } = 20;
     public int BondSeconds { get; init; } = 12;
     public int BondWarmUp { get; init; } = 4;
@@ -30,7 +33,9 @@ public sealed partial record BenchOptions
     public const string Usage = """
         usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
           --out DIR          where bench.json and bench.txt go (default: <repo>/bench-results)
-          --only apply|throughput|failover|bonding   run one of the four benchmarks
+          --only apply|throughput|failover|bonding|live   run one of the five benchmarks
+          --clients 50       live status: concurrent SignalR clients (1-200)
+          --live-seconds 30  live status: measured window in seconds (5-120)
           --trials 20        failover trials per failure kind (1-50)
           --bond-seconds 12  bonded iperf3 duration after the warm-up (3-30)
           --bond-warmup 4    bonded iperf3 warm-up left out of the figures (0-10)
@@ -67,11 +72,12 @@ public sealed partial record BenchOptions
                 "--out" => options with { OutputDirectory = Path.GetFullPath(value) },
                 "--only" => value switch
                 {
-                    "apply" => options with { RunThroughput = false, RunFailover = false, RunBonding = false },
-                    "throughput" => options with { RunApply = false, RunFailover = false, RunBonding = false },
-                    "failover" => options with { RunApply = false, RunThroughput = false, RunBonding = false },
-                    "bonding" => options with { RunApply = false, RunThroughput = false, RunFailover = false },
-                    _ => throw new ArgumentException("--only takes apply, throughput, failover or bonding"),
+                    "apply" => options with { RunThroughput = false, RunFailover = false, RunBonding = false, RunLive = false },
+                    "throughput" => options with { RunApply = false, RunFailover = false, RunBonding = false, RunLive = false },
+                    "failover" => options with { RunApply = false, RunThroughput = false, RunBonding = false, RunLive = false },
+                    "bonding" => options with { RunApply = false, RunThroughput = false, RunFailover = false, RunLive = false },
+                    "live" => options with { RunApply = false, RunThroughput = false, RunFailover = false, RunBonding = false },
+                    _ => throw new ArgumentException("--only takes apply, throughput, failover, bonding or live"),
                 },
                 "--wans" => options with { WanCounts = IntList(name, value, 1, 32) },
                 "--rules" => options with { Rules = Int(name, value, 0, 1000) },
@@ -91,6 +97,8 @@ public sealed partial record BenchOptions
                     "unshaped" => options with { BondShaped = false },
                     _ => throw new ArgumentException("--bond-part takes shaped or unshaped"),
                 },
+                "--clients" => options with { LiveClients = Int(name, value, 1, 200) },
+                "--live-seconds" => options with { LiveSeconds = Int(name, value, 5, 120) },
                 "--timeout" => options with { TimeoutSeconds = Int(name, value, 10, 1800) },
                 _ => throw new ArgumentException($"unknown option {name}\n{Usage}"),
             };
@@ -109,18 +117,21 @@ public sealed partial record BenchOptions
         return list.Count is > 0 and <= 8 ? list : throw new ArgumentException($"{name}: 1 to 8 values");
     }
 
-    /// <summary>bench-results at the repository root (found by Appliance.sln above the working directory), else in the working directory.</summary>
-    private static string DefaultOutputDirectory()
+    /// <summary>The repository root (where Appliance.sln is), above the working directory; the live benchmark starts the built appliance from there.</summary>
+    public static string? RepoRoot()
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
             {
-                return Path.Combine(dir.FullName, "bench-results");
+                return dir.FullName;
             }
         }
-        return Path.Combine(Environment.CurrentDirectory, "bench-results");
+        return null;
     }
+
+    /// <summary>bench-results at the repository root (found by Appliance.sln above the working directory), else in the working directory.</summary>
+    private static string DefaultOutputDirectory() => Path.Combine(RepoRoot() ?? Environment.CurrentDirectory, "bench-results");
 
     [GeneratedRegex("^[a-z][a-z0-9]{1,9}$")]
     private static partial Regex PrefixPattern();

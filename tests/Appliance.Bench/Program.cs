@@ -67,6 +67,12 @@ try
         await log.WriteLineAsync($"4. bonding: one TCP session over {string.Join(", ", BondingBench.ShapedLinks.Select(l => string.Join('+', l)))} Mbit (iperf3 {options.BondSeconds} s after {options.BondWarmUp} s warm-up), relay vs kernel MPTCP; {options.HandoverTrials} handovers; unshaped relay plain and TLS");
         results.Bonding = await new BondingBench(options.Prefix, options.BondSeconds, options.BondWarmUp, options.HandoverTrials, options.BondShaped, options.BondUnshaped, log).RunAsync(cts.Token);
     }
+    if (options.RunLive)
+    {
+        await log.WriteLineAsync($"5. live status: {options.LiveClients} SignalR clients (WebSockets) at 1 Hz for {options.LiveSeconds} s against the appliance process, engine on 4 WANs");
+        var repo = BenchOptions.RepoRoot() ?? throw new InvalidOperationException("run the bench from the repository (Appliance.sln not found above the working directory)");
+        results.LiveStatus = await new LiveStatusBench(options.Prefix, repo, options.LiveClients, options.LiveSeconds, log).RunAsync(cts.Token);
+    }
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {

@@ -61,6 +61,13 @@ public static class Report
         {
             RenderBonding(t, b);
         }
+        if (r.LiveStatus is { } l)
+        {
+            Line(t, $"");
+            Line(t, $"5. Live status hub: {l.Clients} SignalR clients over WebSockets, a snapshot a second ({l.SnapshotBytes} bytes), {l.Seconds} s measured");
+            Line(t, $"  delivered {l.Delivered}/{l.Expected}; latency p50 {l.P50Ms:0.0} ms, p99 {l.P99Ms:0.0} ms, max {l.MaxMs:0.0} ms; connected at the end {l.ConnectedAtEnd}");
+            Line(t, $"  appliance process CPU: {l.IdleCpuPercent:0.0} % of one core without clients, {l.CpuPercent:0.0} % with them");
+        }
         return t.ToString();
     }
 

@@ -33,7 +33,14 @@ public sealed record BenchResults
     public ThroughputResults? Throughput { get; set; }
     public FailoverResults? Failover { get; set; }
     public BondingResults? Bonding { get; set; }
+    public LiveStatusResults? LiveStatus { get; set; }
 }
+
+/// <summary>The status hub with many clients: delivery latency of the 1 Hz snapshot (ms) and the appliance process's CPU (% of one core).</summary>
+/// <param name="Delivered">Snapshots received by all clients in the measured window; <paramref name="Expected"/> is clients × seconds.</param>
+public sealed record LiveStatusResults(
+    int Clients, int Seconds, int Delivered, int Expected, long SnapshotBytes,
+    double P50Ms, double P99Ms, double MaxMs, double IdleCpuPercent, double CpuPercent, int ConnectedAtEnd);
 
 /// <param name="PlanColdStartMs">The process's first Planner.Plan call (first WAN count), JIT included.</param>
 public sealed record ApplyResults(int Rules, int ColdSamples, int Repeats, string Setup, double PlanColdStartMs, IReadOnlyList<ApplyResult> ByWanCount);

@@ -106,7 +106,7 @@ public sealed class LabSession : IAsyncDisposable
         Console.WriteLine($"lab: starting the appliance ({Path.GetRelativePath(repo, ApplianceProcess.WebDll(repo))}, engine in {_lab.Appliance}) …");
         // Made before the process starts, so the two never migrate a fresh database at the same time.
         var token = await ApplianceProcess.CreateTokenAsync(repo, data, "lab");
-        _appliance = ApplianceProcess.Start(repo, _lab.Appliance, data, _options);
+        _appliance = ApplianceProcess.Start(repo, _lab.Appliance, data, _options.ApplianceArguments, _options.Urls);
         _appliance.ExitedUnexpectedly += code =>
         {
             if (_stop.IsCancellationRequested)
@@ -140,7 +140,7 @@ public sealed class LabSession : IAsyncDisposable
         Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Inet}, UI/API {HubUrls}) …");
         var hubData = Path.Combine(repo, "data", "lab-hub");
         var token = await ApplianceProcess.CreateTokenAsync(repo, hubData, "lab");
-        _hub = ApplianceProcess.Start(repo, _lab.Inet, hubData, hubOptions, "hub");
+        _hub = ApplianceProcess.Start(repo, _lab.Inet, hubData, hubOptions.ApplianceArguments, hubOptions.Urls, "hub");
         _hub.ExitedUnexpectedly += code =>
         {
             if (!_stop.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Appliance.Lab;
+using Appliance.Testing;
 
 // Builds an emulated site in network namespaces, runs the real appliance against it and drives traffic until Ctrl-C.
 var options = LabOptions.Parse(args);

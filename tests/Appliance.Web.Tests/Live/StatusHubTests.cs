@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Appliance.Data.Entities;
 using Appliance.Data.Store;
+using Appliance.Engine.Firmware;
 using Appliance.Engine.Health;
 using Appliance.Web.Live;
 using Microsoft.AspNetCore.Http.Connections;
@@ -45,6 +46,8 @@ public sealed class StatusHubTests : ApiTest
         }
 
         Assert.All(received, r => Assert.True(r.Status.TryGetProperty("wans", out _)));
+        // Each carries the time it was read, so a client can tell how old it is.
+        Assert.All(received, r => Assert.InRange((r.At - r.Status.GetProperty("at").GetDateTimeOffset().UtcDateTime).TotalSeconds, -1, 5));
         // After the first (sent on connecting), they come about a second apart.
         var gaps = received.Skip(1).Zip(received.Skip(2), (a, b) => (b.At - a.At).TotalSeconds).ToList();
         Assert.All(gaps, g => Assert.InRange(g, 0.5, 2.0));
@@ -74,6 +77,30 @@ public sealed class StatusHubTests : ApiTest
         (await Client.PostAsJsonAsync("/api/v1/config/apply", new { comment = "live" }, Ct)).EnsureSuccessStatusCode();
         var applied = await applies.Reader.ReadAsync(limit.Token);
         Assert.Equal(1, applied.GetProperty("revisionId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Firmware_steps_arrive_as_events_and_reach_the_ui_feed()
+    {
+        var steps = Channel.CreateUnbounded<JsonElement>();
+        var fed = Channel.CreateUnbounded<LiveUpdate>();
+        using var subscription = Factory.Services.GetRequiredService<LiveStatusFeed>().Subscribe(u => fed.Writer.TryWrite(u));
+        await using var connection = Connect(Factory.CreateToken(UserRole.Viewer));
+        connection.On<JsonElement>(nameof(IStatusClient.FirmwareProgress), e => steps.Writer.TryWrite(e));
+        await connection.StartAsync(Ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+
+        Factory.Services.GetRequiredService<FirmwareProgressFeed>().Publish(new FirmwareProgress(DateTimeOffset.UtcNow, "installing", 40, "Copying image to rootfs.1"));
+
+        var step = await steps.Reader.ReadAsync(limit.Token);
+        Assert.Equal(("installing", 40), (step.GetProperty("operation").GetString(), step.GetProperty("percent").GetInt32()));
+        FirmwareProgressUpdate? local = null;
+        while (local is null)
+        {
+            local = await fed.Reader.ReadAsync(limit.Token) as FirmwareProgressUpdate;
+        }
+        Assert.Equal("Copying image to rootfs.1", local.Progress.Message);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Status;
 
-namespace Appliance.Lab;
+namespace Appliance.Testing;
 
 /// <summary>The lab's REST client of the appliance: waits for it, seeds a configuration, reads the live status.</summary>
 /// <param name="token">An admin API token (the lab makes one with the appliance's console command).</param>

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Appliance.Lab;
+namespace Appliance.Testing;
 
-/// <summary>The few libc calls the lab needs.</summary>
-internal static partial class Posix
+/// <summary>The few libc calls the lab and the benchmarks need.</summary>
+public static partial class Posix
 {
     private const int SigTerm = 15;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Appliance.Lab;
+namespace Appliance.Testing;
 
 /// <summary>
 /// The real appliance (Appliance.Web, built in Release) as a child process in the host namespace: its web UI and API
@@ -22,17 +22,19 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     public static string WebDll(string repoRoot) => Path.Combine(repoRoot, "Appliance.Web", "bin", "Release", "net10.0", "Appliance.Web.dll");
 
+    /// <param name="arguments">Configuration overrides for the appliance, as command-line arguments.</param>
+    /// <param name="urls">Where its web UI and API listen (ASPNETCORE_URLS).</param>
     /// <param name="label">Prefixes the child's output lines, so the appliance and the hub can be told apart.</param>
-    public static ApplianceProcess Start(string repoRoot, string networkNamespace, string dataDirectory, LabOptions options, string label = "appliance")
+    public static ApplianceProcess Start(string repoRoot, string networkNamespace, string dataDirectory, IEnumerable<string> arguments, string urls, string label = "appliance")
     {
         var dll = WebDll(repoRoot);
         if (!File.Exists(dll))
         {
             throw new LabException($"{dll} is missing: build it first (dotnet build Appliance.Web -c Release; scripts/run.sh does).");
         }
-        var start = StartInfo(repoRoot, dataDirectory, options.ApplianceArguments);
+        var start = StartInfo(repoRoot, dataDirectory, arguments);
         start.Environment["Appliance__Engine__NetworkNamespace"] = networkNamespace;
-        start.Environment["ASPNETCORE_URLS"] = options.Urls;
+        start.Environment["ASPNETCORE_URLS"] = urls;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var appliance = new ApplianceProcess(process);
@@ -139,5 +141,5 @@ public sealed class ApplianceProcess : IAsyncDisposable
     }
 }
 
-/// <summary>A failure the lab explains to the user in one line (no stack trace).</summary>
+/// <summary>A failure the lab (or a benchmark) explains to the user in one line (no stack trace).</summary>
 public sealed class LabException(string message, Exception? inner = null) : Exception(message, inner);
