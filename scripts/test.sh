@@ -5,7 +5,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 root=$(repo_root)
 require_dotnet
-ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3
+# chromium: the end-to-end tests drive Debian's browser headless (Playwright never downloads one here).
+ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 chromium
 cd "$root"
 dotnet build Appliance.sln -c Release -nologo -v quiet -warnaserror
 log=$(mktemp)
