@@ -62,7 +62,7 @@ public sealed class DashboardEndToEndTests
             await page.FillAsync("input[data-testid=wan-interface]", lab.Wans[1].Interface);
             await page.FillAsync("input[data-testid=wan-gateway]", lab.Wans[1].Gateway.ToString());
             await page.FillAsync("input[data-testid=wan-weight]", "3");
-            await page.FillAsync("input[data-testid=wan-targets]", LabAddresses.Server.ToString());
+            await page.FillAsync("[data-testid=wan-targets]:is(input, textarea)", LabAddresses.Server.ToString());
             await Shot(page, shots, "2-wan-form");
             await page.ClickAsync("[data-testid=wan-save]");
             await page.Locator("[data-testid=wan-edit-wan2]").WaitForAsync();
