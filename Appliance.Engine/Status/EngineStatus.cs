@@ -10,6 +10,9 @@ public sealed record EngineStatus(bool Running, string Message, long RevisionId,
     /// <summary>The bonding relay (edge or hub); null when this appliance does not bond.</summary>
     public BondingStatus? Bonding { get; init; }
 
+    /// <summary>Counts of applies that reached the kernel and that it refused, since the process started.</summary>
+    public ApplyStats Applies { get; init; } = ApplyStats.None;
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 
@@ -34,6 +37,12 @@ public sealed record WanStatus(
 
     /// <summary>MPTCP subflows to the hub from this WAN now (bonded WANs on an edge); null otherwise.</summary>
     public int? Subflows { get; init; }
+
+    /// <summary>Bytes received on this WAN since its ruleset counter was created (a reload restarts it); null until sampled.</summary>
+    public long? RxBytes { get; init; }
+
+    /// <summary>Bytes sent on this WAN since its ruleset counter was created (a reload restarts it); null until sampled.</summary>
+    public long? TxBytes { get; init; }
 }
 
 /// <summary>Source of the engine's live status.</summary>
