@@ -5,7 +5,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 root=$(repo_root)
 require_dotnet
-ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3
+# promtool (package prometheus) checks the /metrics exposition in the web tests.
+ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 prometheus
 cd "$root"
 dotnet build Appliance.sln -c Release -nologo -v quiet -warnaserror
 log=$(mktemp)
