@@ -6,17 +6,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Data.Store;
 
-/// <summary>Samples the engine's live status into the link history once a second and writes it out every <see cref="FlushEvery"/>.</summary>
+/// <summary>Samples the engine's live status into the link history once a second and writes it out every <see cref="FlushEvery"/> seconds.</summary>
 public sealed partial class LinkHistoryRecorder(
     IEngineStatusSource status, LinkHistoryStore history, TimeProvider time, ILogger<LinkHistoryRecorder> logger) : BackgroundService
 {
     /// <summary>One transaction per batch, not per sample: the flash and the WAL stay quiet.</summary>
-    public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(10);
+    public const int FlushEvery = 10;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        var lastFlush = time.GetTimestamp();
+        var ticks = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var current = status.Current;
@@ -25,9 +25,9 @@ public sealed partial class LinkHistoryRecorder(
             {
                 history.Record(time.GetUtcNow(), current.Wans);
             }
-            if (time.GetElapsedTime(lastFlush) >= FlushEvery)
+            // Counted in ticks, not clock time: a tick the timer skipped must not shorten a batch.
+            if (++ticks % FlushEvery == 0)
             {
-                lastFlush = time.GetTimestamp();
                 await FlushAsync(stoppingToken);
             }
         }
