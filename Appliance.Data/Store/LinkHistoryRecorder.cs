@@ -13,11 +13,13 @@ public sealed partial class LinkHistoryRecorder(
     /// <summary>One transaction per batch, not per sample: the flash and the WAL stay quiet.</summary>
     public const int FlushEvery = 10;
 
+    private volatile bool _disposed;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         var ticks = 0;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!_disposed && await timer.WaitForNextTickAsync(stoppingToken))
         {
             var current = status.Current;
             // Without a running engine there are no live figures; a gap in the chart says so better than invented zeros.
@@ -45,6 +47,11 @@ public sealed partial class LinkHistoryRecorder(
         try
         {
             await history.FlushAsync(ct);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is gone (disposed without being stopped): there is nowhere left to write to.
+            _disposed = true;
         }
         catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException)
         {

@@ -21,6 +21,7 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
     private readonly Lock _pendingLock = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private List<LinkSampleEntity> _pending = [];
+    private volatile bool _mayHoldRows;
 
     public IReadOnlyList<string> Wans => _buffer.Wans;
 
@@ -37,6 +38,7 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
         var rows = await db.LinkSamples.AsNoTracking()
             .Where(s => (s.Seconds == SecondResolution && s.At >= secondsSince) || (s.Seconds == MinuteResolution && s.At >= minutesSince))
             .ToListAsync(ct);
+        _mayHoldRows = rows.Count > 0 || await db.LinkSamples.AnyAsync(ct);
         foreach (var wan in rows.GroupBy(r => r.Wan, StringComparer.Ordinal))
         {
             _buffer.Load(wan.Key,
@@ -75,15 +77,24 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
             {
                 (batch, _pending) = (_pending, []);
             }
+            // Nothing sampled and nothing left to prune (an appliance whose engine does not run): leave the file alone.
+            if (batch.Count == 0 && !_mayHoldRows)
+            {
+                return;
+            }
             try
             {
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
-                db.LinkSamples.AddRange(batch);
-                await db.SaveChangesAsync(ct);
+                if (batch.Count > 0)
+                {
+                    db.LinkSamples.AddRange(batch);
+                    await db.SaveChangesAsync(ct);
+                }
                 var secondsCutoff = now - LinkHistoryRetention.Seconds;
                 var minutesCutoff = now - LinkHistoryRetention.Minutes;
                 await db.LinkSamples.Where(s => s.Seconds == SecondResolution && s.At < secondsCutoff).ExecuteDeleteAsync(ct);
                 await db.LinkSamples.Where(s => s.Seconds != SecondResolution && s.At < minutesCutoff).ExecuteDeleteAsync(ct);
+                _mayHoldRows = batch.Count > 0 || await db.LinkSamples.AnyAsync(ct);
             }
             catch
             {
