@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Appliance.Data;
 
-/// <summary>The appliance's SQLite database: pending configuration, revisions, audit trail, the hub's edges, users and API tokens.</summary>
+/// <summary>The appliance's SQLite database: pending configuration, revisions, audit trail, the hub's edges, users, API tokens and the link history.</summary>
 public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> options) : DbContext(options)
 {
     public DbSet<WanEntity> Wans => Set<WanEntity>();
@@ -16,6 +16,7 @@ public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> opti
     public DbSet<HubEdgeEntity> HubEdges => Set<HubEdgeEntity>();
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
+    public DbSet<LinkSampleEntity> LinkSamples => Set<LinkSampleEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ApplianceDbContext).Assembly);

@@ -25,6 +25,9 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<HealthEventStore>();
         services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
         services.TryAddSingleton<HubEdgeStore>();
+        // The recorder that fills it needs the engine's status, so the host registers it next to the engine.
+        services.TryAddSingleton<LinkHistoryStore>();
+        services.TryAddSingleton<Engine.Telemetry.ILinkHistory>(sp => sp.GetRequiredService<LinkHistoryStore>());
         services.TryAddSingleton<Engine.Bonding.IEdgeDirectory>(sp => sp.GetRequiredService<HubEdgeStore>());
         // Users (AccountStore) are registered by the host, which supplies the password hasher they need.
         services.TryAddSingleton<Store.Security.ApiTokenStore>();

@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Data;
 
-/// <summary>Applies migrations, switches SQLite to WAL and loads the running revision and the hub's edges before anything else starts.</summary>
+/// <summary>Applies migrations, switches SQLite to WAL and loads the running revision, the hub's edges and the link history before anything else starts.</summary>
 internal sealed partial class DatabaseInitializer(
     IDbContextFactory<ApplianceDbContext> dbFactory,
     ConfigStore store,
     HubEdgeStore edges,
+    LinkHistoryStore history,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -23,6 +24,7 @@ internal sealed partial class DatabaseInitializer(
         }
         await store.InitializeAsync(cancellationToken);
         await edges.InitializeAsync(cancellationToken);
+        await history.InitializeAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib/common.sh"
 root=$(repo_root)
 require_dotnet
 # chromium: the end-to-end tests drive Debian's browser headless (Playwright never downloads one here).
-ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 chromium
+# promtool (package prometheus) checks the /metrics exposition in the web tests.
+ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 chromium prometheus
 cd "$root"
 dotnet build Appliance.sln -c Release -nologo -v quiet -warnaserror
 log=$(mktemp)

@@ -14,7 +14,7 @@ namespace Appliance.Data.Migrations
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.13");
 
             modelBuilder.Entity("Appliance.Data.Entities.ApiTokenEntity", b =>
                 {
@@ -175,6 +175,56 @@ namespace Appliance.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("HubEdges", (string)null);
+                });
+
+            modelBuilder.Entity("Appliance.Data.Entities.LinkSampleEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("JitterMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("LossPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RttMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RxBitsPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Sessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Subflows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TxBitsPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Wan")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Seconds", "At");
+
+                    b.ToTable("LinkSamples", (string)null);
                 });
 
             modelBuilder.Entity("Appliance.Data.Entities.RevisionEntity", b =>

@@ -13,6 +13,9 @@ public sealed record EngineStatus(bool Running, string Message, long RevisionId,
     /// <summary>When this status was read for sending (live snapshots), so a client can tell its age.</summary>
     public DateTimeOffset? At { get; init; }
 
+    /// <summary>Counts of applies that reached the kernel and that it refused, since the process started.</summary>
+    public ApplyStats Applies { get; init; } = ApplyStats.None;
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 
@@ -37,6 +40,12 @@ public sealed record WanStatus(
 
     /// <summary>MPTCP subflows to the hub from this WAN now (bonded WANs on an edge); null otherwise.</summary>
     public int? Subflows { get; init; }
+
+    /// <summary>Bytes received on this WAN since its ruleset counter was created (a reload restarts it); null until sampled.</summary>
+    public long? RxBytes { get; init; }
+
+    /// <summary>Bytes sent on this WAN since its ruleset counter was created (a reload restarts it); null until sampled.</summary>
+    public long? TxBytes { get; init; }
 }
 
 /// <summary>Source of the engine's live status.</summary>

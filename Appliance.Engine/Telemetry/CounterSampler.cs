@@ -9,12 +9,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Engine.Telemetry;
 
-/// <summary>Once a second, turns the ruleset's per-WAN counters into bit rates and session counts.</summary>
+/// <summary>
+/// Once a second, turns the ruleset's per-WAN counters into bit rates, counts sessions per WAN in conntrack,
+/// and on a bonding appliance reads the subflows to the hub and the relay's goodput.
+/// </summary>
 public sealed partial class CounterSampler(
     ICommandRunner runner, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, ILogger<CounterSampler> logger) : BackgroundService
 {
     private Dictionary<string, long> _lastBytes = [];
     private long _lastTimestamp;
+    private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
+    private long? _lastRelayed;
+    private long _lastRelayedTimestamp;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,18 +31,29 @@ public sealed partial class CounterSampler(
             {
                 continue;
             }
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is KernelCommandException or JsonException)
-            {
-                LogSampleFailed(logger, ex);
-            }
+            // Each reading stands alone: a missing conntrack module must not stop the rates, nor the reverse.
+            var rates = await TryAsync(SampleCountersAsync, stoppingToken) ? _rates : null;
+            await TryAsync(SampleSessionsAsync, stoppingToken);
+            await TryAsync(SampleSubflowsAsync, stoppingToken);
+            SampleGoodput(rates);
         }
     }
 
-    private async Task SampleAsync(CancellationToken ct)
+    private async Task<bool> TryAsync(Func<CancellationToken, Task> sample, CancellationToken ct)
+    {
+        try
+        {
+            await sample(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is KernelCommandException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            LogSampleFailed(logger, ex);
+            return false;
+        }
+    }
+
+    private async Task SampleCountersAsync(CancellationToken ct)
     {
         var json = await runner.RunCheckedAsync("nft", ["-j", "list", "counters", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct);
         var counters = ParseCounters(json);
@@ -45,18 +62,29 @@ public sealed partial class CounterSampler(
         var rates = new Dictionary<string, WanCounters>(StringComparer.Ordinal);
         foreach (var wan in status.Current.Wans)
         {
+            var rx = RulesetRenderer.CounterName(wan.Name, "rx");
+            var tx = RulesetRenderer.CounterName(wan.Name, "tx");
             rates[wan.Name] = new WanCounters(
-                Rate(counters, RulesetRenderer.CounterName(wan.Name, "rx"), seconds),
-                Rate(counters, RulesetRenderer.CounterName(wan.Name, "tx"), seconds),
-                counters.GetValueOrDefault(RulesetRenderer.CounterName(wan.Name, "new")).Packets);
+                Rate(counters, rx, seconds),
+                Rate(counters, tx, seconds),
+                counters.GetValueOrDefault(RulesetRenderer.CounterName(wan.Name, "new")).Packets,
+                counters.TryGetValue(rx, out var rxTotal) ? rxTotal.Bytes : null,
+                counters.TryGetValue(tx, out var txTotal) ? txTotal.Bytes : null);
         }
         _lastBytes = counters.ToDictionary(kv => kv.Key, kv => kv.Value.Bytes);
         _lastTimestamp = now;
+        _rates = rates;
         status.UpdateCounters(rates);
-        await SampleSubflowsAsync(ct);
     }
 
-    /// <summary>Edge with bonding: how many subflows to the hub each bonded WAN carries (one process a second, only then).</summary>
+    /// <summary>Sessions per WAN now: one conntrack listing a second, counted by mark.</summary>
+    private async Task SampleSessionsAsync(CancellationToken ct)
+    {
+        var listing = await runner.RunCheckedAsync("conntrack", SessionCount.ConntrackArguments, null, ct);
+        status.UpdateSessions(SessionCount.ParseByMark(listing));
+    }
+
+    /// <summary>Edge with bonding: the subflows to the hub per bonded WAN and their bytes (one process a second, only then).</summary>
     private async Task SampleSubflowsAsync(CancellationToken ct)
     {
         if (bonding.Current is not { Paths.Count: > 0 } plan || !IPAddress.TryParse(plan.Hub.Address, out var hub))
@@ -64,7 +92,27 @@ public sealed partial class CounterSampler(
             return;
         }
         var listing = await runner.RunCheckedAsync("ss", SubflowCount.SsArguments(hub, plan.Hub.Port), null, ct);
-        status.UpdateSubflows(SubflowCount.Parse(listing));
+        status.UpdateSubflows(SubflowCount.ParseTraffic(listing));
+    }
+
+    /// <summary>The relay's payload rate, and how it compares with the busiest bonded link (edge: the links just sampled).</summary>
+    private void SampleGoodput(IReadOnlyDictionary<string, WanCounters>? rates)
+    {
+        if (status.Current.Bonding is not { } relay)
+        {
+            _lastRelayed = null;
+            return;
+        }
+        var now = time.GetTimestamp();
+        var relayed = relay.BytesUp + relay.BytesDown;
+        if (_lastRelayed is { } before)
+        {
+            var goodput = BondingRates.Goodput(before, relayed, time.GetElapsedTime(_lastRelayedTimestamp, now).TotalSeconds);
+            var links = (bonding.Current?.Paths ?? []).Select(p => rates?.GetValueOrDefault(p.Wan) is { } r ? r.RxBitsPerSecond + r.TxBitsPerSecond : 0);
+            status.UpdateBonding(goodput, BondingRates.Efficiency(goodput, links));
+        }
+        _lastRelayed = relayed;
+        _lastRelayedTimestamp = now;
     }
 
     // A counter that went backwards was recreated by a reload; its new value is the traffic since then.
@@ -93,6 +141,6 @@ public sealed partial class CounterSampler(
         return result;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading nftables counters failed")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading kernel telemetry failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,6 @@
 namespace Appliance.Web.Api;
 
-/// <summary>Maps every REST endpoint under /api/v1.</summary>
+/// <summary>Maps every REST endpoint under /api/v1, and the Prometheus /metrics.</summary>
 internal static class ApplianceApi
 {
     public static IEndpointRouteBuilder MapApplianceApi(this IEndpointRouteBuilder app)
@@ -17,6 +17,8 @@ internal static class ApplianceApi
         api.MapUsersApi();
         api.MapTokensApi();
         api.MapSystemApi();
+        api.MapTelemetryApi();
+        app.MapMetricsApi();
         return app;
     }
 }

@@ -20,6 +20,7 @@ public static class ApplianceHostExtensions
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
         // After the data services: the engine's hosted services start once the database is migrated.
         builder.Services.AddApplianceEngine(builder.Configuration);
+        builder.Services.AddHostedService<Appliance.Data.Store.LinkHistoryRecorder>();
         // The hub's TLS key lives with the rest of the appliance's state unless configured elsewhere.
         if (builder.Configuration[$"{Appliance.Engine.Bonding.BondingOptions.Section}:CertificatePath"] is null)
         {

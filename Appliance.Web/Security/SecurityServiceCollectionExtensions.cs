@@ -127,5 +127,6 @@ public static class SecurityServiceCollectionExtensions
 
     /// <summary>Machine endpoints answer 401/403; only pages redirect to the sign-in page.</summary>
     private static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/hubs");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi") || request.Path.StartsWithSegments("/hubs")
+        || request.Path.StartsWithSegments("/metrics");
 }

@@ -5,7 +5,7 @@ namespace Appliance.Web.Tests.Security;
 
 /// <summary>
 /// Every endpoint the app maps, found in its endpoint data source, refuses a caller without credentials: 401 for the
-/// API, a redirect to the sign-in page for the UI. Only the allow-list answers anonymously; a new endpoint that
+/// API and /metrics, a redirect to the sign-in page for the UI. Only the allow-list answers anonymously; a new endpoint that
 /// forgets authorization, or opens itself, fails here.
 /// </summary>
 public sealed class EndpointAuthorizationTests : ApiTest
@@ -55,7 +55,8 @@ public sealed class EndpointAuthorizationTests : ApiTest
             Assert.False(response.Headers.WwwAuthenticate.Count > 0, $"{method} {pattern} challenged an anonymous caller");
             Assert.DoesNotContain("ReturnUrl=", response.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
         }
-        else if (pattern.StartsWith("/api", StringComparison.Ordinal) || pattern.StartsWith("/openapi", StringComparison.Ordinal) || pattern.StartsWith("/hubs", StringComparison.Ordinal))
+        else if (pattern.StartsWith("/api", StringComparison.Ordinal) || pattern.StartsWith("/openapi", StringComparison.Ordinal) || pattern.StartsWith("/hubs", StringComparison.Ordinal)
+            || pattern == "/metrics")
         {
             await response.ProblemAsync(HttpStatusCode.Unauthorized, Ct);
         }
@@ -77,5 +78,7 @@ public sealed class EndpointAuthorizationTests : ApiTest
         Assert.True(endpoints.Count > 40, $"only {endpoints.Count} endpoints found");
         Assert.Contains(endpoints, e => e.Pattern == "/api/v1/users/{name}" && e.Method == "DELETE");
         Assert.Contains(endpoints, e => e.Pattern.StartsWith("/hubs/status", StringComparison.Ordinal));
+        // Prometheus scrapes with a bearer token: a redirect to the sign-in page would look like a broken target.
+        Assert.Contains(endpoints, e => e.Pattern == "/metrics" && e.Method == "GET" && !e.AllowsAnonymous);
     }
 }

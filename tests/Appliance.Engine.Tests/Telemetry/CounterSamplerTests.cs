@@ -1,0 +1,98 @@
+using Appliance.Engine.Bonding;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Health;
+using Appliance.Engine.Kernel;
+using Appliance.Engine.Planning;
+using Appliance.Engine.Status;
+using Appliance.Engine.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Appliance.Engine.Tests.Telemetry;
+
+public sealed class CounterSamplerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly BondingPlan Bonded = new(KernelIds.BondProxyPort, new HubTarget("203.0.113.20", 7443, "branch", "k", false),
+        [new BondPath("dsl", "198.18.11.2", false)]);
+
+    [Fact]
+    public async Task Each_second_fills_sessions_subflows_goodput_and_efficiency()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var monitor = new BondingMonitor();
+        monitor.SetState("edge", "connected", "203.0.113.20:7443");
+        var status = new EngineStatusTracker(time, bonding: monitor);
+        status.Applied(new DesiredState(1, "", [], [], [],
+            [new WanPlan("dsl", "wan1", 1, KernelIds.MarkOf(1), KernelIds.TableOf(1), true, true, FailbackPolicy.Keep, "up")], []) { Bonding = Bonded },
+            new Dictionary<string, LinkHealth>());
+        var feed = new BondingPlanFeed();
+        feed.Set(Bonded);
+        var kernel = new ScriptedKernel();
+        using var sampler = new CounterSampler(kernel, status, feed, time, NullLogger<CounterSampler>.Instance);
+        await sampler.StartAsync(Ct);
+
+        // The sampler's timer starts on a thread of its own: tick until the first full reading lands, then once more.
+        await Until(() => { time.Advance(TimeSpan.FromSeconds(1)); return kernel.Reads >= 1; });
+        var reads = kernel.Reads;
+        kernel.Bytes += 1_000_000;
+        Interlocked.Add(ref monitor.Counters.Down, 1_500_000);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => kernel.Reads > reads && status.Current.Bonding?.GoodputBitsPerSecond > 0);
+
+        var now = status.Current;
+        var dsl = Assert.Single(now.Wans);
+        Assert.Equal(2, dsl.Sessions);
+        Assert.Equal(1, dsl.Subflows);
+        Assert.Equal(8_000_000, dsl.RxBitsPerSecond);
+        Assert.Equal(kernel.Bytes, dsl.RxBytes);
+        Assert.Equal(12_000_000, now.Bonding!.GoodputBitsPerSecond);
+        // 12 Mbit/s relayed over a link that moved 8 + 8 Mbit/s.
+        Assert.Equal(0.75, now.Bonding.Efficiency);
+        Assert.Equal((1, 4000L, 164L), (now.Bonding.Paths[0].Subflows, now.Bonding.Paths[0].BytesSent, now.Bonding.Paths[0].BytesReceived));
+        Assert.Contains(kernel.Calls, c => c == "conntrack -L");
+        await sampler.StopAsync(Ct);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 5 s");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Answers the three listings the sampler reads, with counters the test moves.</summary>
+    private sealed class ScriptedKernel : ICommandRunner
+    {
+        private int _reads;
+
+        public long Bytes { get; set; } = 5_000;
+        public int Reads => Volatile.Read(ref _reads);
+        public List<string> Calls { get; } = [];
+
+        public Task<CommandResult> RunAsync(string program, IReadOnlyList<string> arguments, string? stdin = null, CancellationToken ct = default)
+        {
+            lock (Calls)
+            {
+                Calls.Add($"{program} {string.Join(' ', arguments)}");
+            }
+            var stdout = program switch
+            {
+                "nft" => $$$"""{"nftables": [{"metainfo": {}}, {"counter": {"family": "inet", "name": "{{{RulesetRenderer.CounterName("dsl", "rx")}}}", "table": "appliance", "packets": 10, "bytes": {{{Bytes}}}}}, {"counter": {"family": "inet", "name": "{{{RulesetRenderer.CounterName("dsl", "tx")}}}", "table": "appliance", "packets": 10, "bytes": {{{Bytes}}}}}]}""",
+                "conntrack" => $"tcp 6 431998 ESTABLISHED src=198.18.1.10 dst=203.0.113.5 sport=1 dport=80 [ASSURED] mark={KernelIds.MarkOf(1)} use=1\n" +
+                               $"udp 17 29 src=198.18.1.10 dst=203.0.113.53 sport=2 dport=53 mark={KernelIds.MarkOf(1)} use=1\n",
+                "ss" => "0 0 198.18.11.2%wan1:44112 203.0.113.20:7443\n\t cubic rto:204 bytes_sent:4000 bytes_received:164\n",
+                _ => "",
+            };
+            if (program == "ss")
+            {
+                Interlocked.Increment(ref _reads);
+            }
+            return Task.FromResult(new CommandResult(0, stdout, ""));
+        }
+    }
+}
