@@ -55,7 +55,15 @@ public sealed partial class ApplyBar
             {
                 _ = InvokeAsync(async () =>
                 {
-                    await RefreshAsync();
+                    try
+                    {
+                        await RefreshAsync();
+                    }
+                    catch (Exception ex) when (ex is ConfigNotFoundException or InvalidOperationException)
+                    {
+                        // Nothing awaits this callback: show the failure instead of losing it.
+                        Error = $"Could not read the configuration state: {ex.Message}";
+                    }
                     StateHasChanged();
                 });
             }

@@ -55,6 +55,9 @@ public sealed class ImportTests : ConfigComponentTest
         var pending = await Store.GetPendingAsync(Ct);
         Assert.Equal("cable", Assert.Single(pending.Wans).Name);
         Assert.Equal("stored-secret-key-0123456789", pending.Settings.Hub.Key);
-        Assert.Equal("/api/v1/config/export", cut.Find("a[data-testid='export']").GetAttribute("href"));
+        // A plain download link to the API: no script, and the router leaves links with a download attribute alone.
+        var export = cut.Find("a[data-testid='export']");
+        Assert.Equal("/api/v1/config/export", export.GetAttribute("href"));
+        Assert.True(export.HasAttribute("download"));
     }
 }
