@@ -49,6 +49,11 @@ public sealed partial class ApplyBar
             return;
         }
         await RefreshAsync();
+        // Opened after a revert (a reload, another browser): the newest revision says what happened to the last try.
+        if (_awaiting is null && (await Store.ListRevisionsAsync()).FirstOrDefault() is { Status: RevisionStatus.Reverted } newest)
+        {
+            _reverted = newest;
+        }
         _subscription = Feed.Subscribe(update =>
         {
             if (update is ConfigEdited or ConfigAppliedUpdate)

@@ -89,21 +89,26 @@ public sealed class ApplyBarTests : ConfigComponentTest
 
         cut.Find("button[data-testid='apply']").Click();
 
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("button[data-testid='confirm']")));
-        var first = SecondsLeft(cut);
-        Assert.InRange(first, 55, 60);
+        cut.WaitForAssertion(() => Assert.Equal(60, SecondsLeft(cut)));
+        Assert.NotNull(cut.Find("button[data-testid='confirm']"));
         Assert.Equal(RevisionStatus.Pending, (await Store.GetRevisionAsync(2, Ct)).Revision.Status);
         // The countdown redraws by itself, once a second.
-        cut.WaitForAssertion(() => Assert.True(SecondsLeft(cut) < first), TimeSpan.FromSeconds(5));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        cut.WaitForAssertion(() => Assert.Equal(59, SecondsLeft(cut)));
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        cut.WaitForAssertion(() => Assert.Equal(39, SecondsLeft(cut)));
 
         cut.Find("button[data-testid='confirm']").Click();
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='countdown']")));
+        Assert.Empty(cut.FindAll("[data-testid='apply-bar']"));
+        // Confirmed: the deadline passing changes nothing any more.
+        Clock.Advance(TimeSpan.FromSeconds(120));
         var kept = (await Store.GetRevisionAsync(2, Ct)).Revision;
         Assert.Equal(RevisionStatus.Confirmed, kept.Status);
         Assert.Null(kept.ConfirmDeadline);
         Assert.Equal(2, Store.Current.RevisionId);
-        Assert.Empty(cut.FindAll("[data-testid='apply-bar']"));
+        Assert.Empty(cut.FindAll("[data-testid='reverted']"));
     }
 
     [Fact]
@@ -112,19 +117,44 @@ public sealed class ApplyBarTests : ConfigComponentTest
         await ApplyBaselineAsync();
         await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
         var cut = RenderBar();
-        cut.Find("input[data-testid='apply-confirm-seconds']").Change("1");
-
+        cut.Find("input[data-testid='apply-confirm-seconds']").Change("30");
         cut.Find("button[data-testid='apply']").Click();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid='countdown']")));
+        cut.WaitForAssertion(() => Assert.Equal(30, SecondsLeft(cut)));
 
-        // The store's own timer reverts; the bar hears of it through the live feed.
-        cut.WaitForAssertion(() => Assert.Contains("Revision 2 was reverted", cut.Find("[data-testid='reverted']").TextContent, StringComparison.Ordinal),
-            TimeSpan.FromSeconds(10));
+        // The store's own timer reverts at the deadline; the bar hears of it through the live feed.
+        Clock.Advance(TimeSpan.FromSeconds(30));
+
+        cut.WaitForAssertion(() => Assert.Contains("Revision 2 was reverted", cut.Find("[data-testid='reverted']").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid='countdown']"));
         Assert.Equal(1, Store.Current.RevisionId);
         Assert.Equal(RevisionStatus.Reverted, (await Store.GetRevisionAsync(2, Ct)).Revision.Status);
         // The edit is still pending, ready to apply again.
         Assert.Contains("WAN lte", cut.Find("[data-testid='diff']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bar_opened_after_a_revert_says_that_the_newest_revision_was_reverted()
+    {
+        await ApplyBaselineAsync();
+        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await Store.ApplyAsync("risky", 10, Tester, Ct);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => Store.Current.RevisionId == 1);
+
+        var cut = RenderBar();
+
+        Assert.Contains("Revision 2 was reverted", cut.Find("[data-testid='reverted']").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid='countdown']"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the store's revert");
+            await Task.Delay(20, Ct);
+        }
     }
 
     [Fact]

@@ -27,10 +27,15 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 
     protected LiveStatusFeed Feed { get; } = new();
 
+    /// <summary>The store's and the components' clock; it moves only when a test advances it.</summary>
+    internal ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
     public async ValueTask InitializeAsync()
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        // Registered before AddApplianceData, whose TryAdd keeps it.
+        services.AddSingleton<TimeProvider>(Clock);
         services.AddApplianceData(_directory);
         _data = services.BuildServiceProvider();
         foreach (var hosted in _data.GetServices<IHostedService>())
@@ -40,7 +45,7 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Store = _data.GetRequiredService<IConfigStore>();
         Services.AddSingleton(Store);
         Services.AddSingleton(Feed);
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<TimeProvider>(Clock);
         _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
     }
 
