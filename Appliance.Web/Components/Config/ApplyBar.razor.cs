@@ -41,6 +41,10 @@ public sealed partial class ApplyBar
         ? (int)Math.Max(0, Math.Ceiling((deadline - Time.GetUtcNow()).TotalSeconds))
         : 0;
 
+    private int OverdueSeconds => _awaiting?.ConfirmDeadline is { } deadline
+        ? (int)Math.Max(0, Math.Floor((Time.GetUtcNow() - deadline).TotalSeconds))
+        : 0;
+
     protected override async Task OnInitializedAsync()
     {
         _canApply = AppPolicies.RoleOf(await UserAsync()) >= UserRole.Operator;
