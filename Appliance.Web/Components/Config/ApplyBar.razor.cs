@@ -1,0 +1,171 @@
+using Appliance.Data.Entities;
+using Appliance.Data.Store;
+using Appliance.Web.Live;
+using Appliance.Web.Security;
+using Microsoft.AspNetCore.Components;
+
+namespace Appliance.Web.Components.Config;
+
+/// <summary>
+/// The layout's apply bar. It learns of changes from <see cref="LiveStatusFeed"/>: <see cref="ConfigEdited"/> after an
+/// edit or confirm in any browser, <see cref="ConfigAppliedUpdate"/> when a revision starts running (an apply, a
+/// rollback, or the store's revert of an unconfirmed revision). The one-second timer only redraws the countdown.
+/// </summary>
+public sealed partial class ApplyBar
+{
+    private bool _canApply;
+    private PendingStatus? _status;
+    private IReadOnlyList<ItemChange> _changes = [];
+    private RevisionInfo? _awaiting;
+    private RevisionInfo? _reverted;
+    // The trial revision this bar saw; when it stops waiting, the bar looks up how it ended.
+    private long? _watching;
+    private bool _rechecked;
+    private string? _comment;
+    private int _confirmSeconds;
+    private bool _busy;
+    private bool _showDiff = true;
+    private IDisposable? _subscription;
+    private ITimer? _tick;
+
+    [Inject]
+    private IConfigStore Store { get; set; } = null!;
+
+    [Inject]
+    private LiveStatusFeed Feed { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = null!;
+
+    private int SecondsLeft => _awaiting?.ConfirmDeadline is { } deadline
+        ? (int)Math.Max(0, Math.Ceiling((deadline - Time.GetUtcNow()).TotalSeconds))
+        : 0;
+
+    private int OverdueSeconds => _awaiting?.ConfirmDeadline is { } deadline
+        ? (int)Math.Max(0, Math.Floor((Time.GetUtcNow() - deadline).TotalSeconds))
+        : 0;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _canApply = AppPolicies.RoleOf(await UserAsync()) >= UserRole.Operator;
+        if (!_canApply)
+        {
+            return;
+        }
+        await RefreshAsync();
+        // Opened after a revert (a reload, another browser): the newest revision says what happened to the last try.
+        if (_awaiting is null && (await Store.ListRevisionsAsync()).FirstOrDefault() is { Status: RevisionStatus.Reverted } newest)
+        {
+            _reverted = newest;
+        }
+        _subscription = Feed.Subscribe(update =>
+        {
+            if (update is ConfigEdited or ConfigAppliedUpdate)
+            {
+                _ = InvokeAsync(async () =>
+                {
+                    try
+                    {
+                        await RefreshAsync();
+                    }
+                    catch (Exception ex) when (ex is ConfigNotFoundException or InvalidOperationException)
+                    {
+                        // Nothing awaits this callback: show the failure instead of losing it.
+                        Error = $"Could not read the configuration state: {ex.Message}";
+                    }
+                    StateHasChanged();
+                });
+            }
+        });
+    }
+
+    private async Task RefreshAsync()
+    {
+        _status = await Store.GetPendingStatusAsync();
+        _awaiting = _status.AwaitingConfirmation;
+        if (_awaiting is not null)
+        {
+            _watching = _awaiting.Id;
+            _reverted = null;
+            _rechecked = false;
+            StartTicking();
+        }
+        else
+        {
+            StopTicking();
+            if (_watching is { } id)
+            {
+                _watching = null;
+                var ended = (await Store.GetRevisionAsync(id)).Revision;
+                _reverted = ended.Status == RevisionStatus.Reverted ? ended : null;
+            }
+        }
+        _changes = _status.HasChanges ? ConfigDiff.Between(Store.Current.Config, await Store.GetPendingAsync()) : [];
+    }
+
+    private async Task ApplyAsync()
+    {
+        var who = await WhoAsync();
+        await RunAsync(async () =>
+        {
+            if (await TryAsync(() => Store.ApplyAsync(_comment, _confirmSeconds, who)))
+            {
+                (_comment, _confirmSeconds, _reverted) = (null, 0, null);
+            }
+        });
+    }
+
+    private async Task ConfirmAsync()
+    {
+        var who = await WhoAsync();
+        await RunAsync(async () =>
+        {
+            if (await TryAsync(() => Store.ConfirmAsync(who)))
+            {
+                _watching = null;
+                // A confirm starts no new revision, so the other bars hear of it only from this.
+                ConfigEdited.Announce(Feed);
+            }
+        });
+    }
+
+    private async Task RunAsync(Func<Task> action)
+    {
+        _busy = true;
+        try
+        {
+            await action();
+            await RefreshAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void StartTicking() =>
+        _tick ??= Time.CreateTimer(_ => _ = InvokeAsync(OnTickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+    private void StopTicking()
+    {
+        _tick?.Dispose();
+        _tick = null;
+    }
+
+    private async Task OnTickAsync()
+    {
+        // The revert is announced on the feed; should that message be missed, read the store once, shortly after the deadline.
+        if (_awaiting?.ConfirmDeadline is { } deadline && Time.GetUtcNow() > deadline.AddSeconds(2) && !_rechecked)
+        {
+            _rechecked = true;
+            await RefreshAsync();
+        }
+        StateHasChanged();
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        StopTicking();
+    }
+}

@@ -1,0 +1,76 @@
+using AngleSharp.Dom;
+using Appliance.Data;
+using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
+using Appliance.Web.Live;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Appliance.Web.Tests.Components.Config;
+
+/// <summary>
+/// A config component test: a real <see cref="ConfigStore"/> on a temporary SQLite file, started the way the host
+/// starts it, and a <see cref="LiveStatusFeed"/> that hears of running revisions as the status broadcaster would tell it.
+/// </summary>
+public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
+{
+    protected static readonly ChangeContext Tester = new("tester", "tests");
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "appliance-web-ui-tests", Guid.NewGuid().ToString("N"));
+    private ServiceProvider? _data;
+    private IDisposable? _broadcast;
+
+    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    protected IConfigStore Store { get; private set; } = null!;
+
+    protected LiveStatusFeed Feed { get; } = new();
+
+    /// <summary>The store's and the components' clock; it moves only when a test advances it.</summary>
+    internal ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public async ValueTask InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        // Registered before AddApplianceData, whose TryAdd keeps it.
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddApplianceData(_directory);
+        _data = services.BuildServiceProvider();
+        foreach (var hosted in _data.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
+        Store = _data.GetRequiredService<IConfigStore>();
+        Services.AddSingleton(Store);
+        Services.AddSingleton(Feed);
+        Services.AddSingleton<TimeProvider>(Clock);
+        _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        _broadcast?.Dispose();
+        if (_data is not null)
+        {
+            await _data.DisposeAsync();
+        }
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    protected static WanLink Wan(string name, string iface, int weight = 1) => new()
+    {
+        Name = name, Interface = iface, Weight = weight, Gateway = "198.51.100.254",
+        Probes = new ProbeSettings { Targets = ["198.51.100.1"] },
+    };
+
+    /// <summary>The text around a form field: its label, value and the message shown under it.</summary>
+    protected static string FieldText<T>(IRenderedComponent<T> cut, string testId) where T : Microsoft.AspNetCore.Components.IComponent =>
+        cut.Find($"[data-testid='{testId}']").Closest(".mud-input-control")?.TextContent
+        ?? throw new InvalidOperationException($"{testId} is not inside a MudBlazor input");
+}
