@@ -174,12 +174,19 @@ public sealed partial class ConfigStore
     {
         try
         {
+            DateTimeOffset? early = null;
             await WriteAsync(async db =>
             {
                 var now = time.GetUtcNow();
                 var expired = await db.Revisions.FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, CancellationToken.None);
-                if (expired?.ConfirmDeadline is not { } deadline || deadline > now)
+                if (expired?.ConfirmDeadline is not { } deadline)
                 {
+                    return;
+                }
+                if (deadline > now)
+                {
+                    // Timers run on a monotonic clock and may fire a little before the wall-clock deadline: wait out the rest.
+                    early = deadline;
                     return;
                 }
                 expired.Status = RevisionStatus.Reverted;
@@ -190,6 +197,10 @@ public sealed partial class ConfigStore
                 var running = await RefreshCurrentAsync(db, CancellationToken.None);
                 LogReverted(logger, expired.Id, running.RevisionId);
             }, CancellationToken.None);
+            if (early is { } wait)
+            {
+                ScheduleConfirmTimeout(wait);
+            }
         }
         catch (Exception ex)
         {

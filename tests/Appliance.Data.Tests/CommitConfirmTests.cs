@@ -19,6 +19,34 @@ public sealed class CommitConfirmTests
         return first;
     }
 
+    /// <summary>A clock whose first timer fires a little before the wall-clock deadline, as a real timer may.</summary>
+    private sealed class EarlyTimers(TimeSpan early) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(StoreFixture.Epoch)
+    {
+        private int _fired;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, Interlocked.Exchange(ref _fired, 1) == 0 && dueTime > early ? dueTime - early : dueTime, period);
+    }
+
+    [Fact]
+    public async Task A_confirm_timer_that_fires_early_still_reverts_once_the_deadline_passes()
+    {
+        var time = new EarlyTimers(TimeSpan.FromMilliseconds(3));
+        await using var fixture = await StoreFixture.StartAsync(Ct, time);
+        var store = fixture.Store;
+        var first = await ApplyFirstThenEditAsync(store);
+        var second = await store.ApplyAsync("risky", 5, Samples.Admin, Ct);
+
+        // The timer fires 3 ms before the deadline; the store must wait out the rest, not give up.
+        time.Advance(TimeSpan.FromMilliseconds(4_998));
+        await Task.Delay(100, Ct);
+        Assert.Equal(RevisionStatus.Pending, (await store.GetRevisionAsync(second.Id, Ct)).Revision.Status);
+
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await Eventually.TrueAsync(() => store.Current.RevisionId == first.Id, "the revert to revision 1");
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(second.Id, Ct)).Revision.Status);
+    }
+
     [Fact]
     public async Task Commit_confirm_reverts_on_the_virtual_clock_when_not_confirmed()
     {

@@ -32,10 +32,11 @@ public sealed class StoreFixture : IAsyncDisposable
     public ServiceProvider Services { get; private set; } = null!;
     public IConfigStore Store => Services.GetRequiredService<IConfigStore>();
 
-    public static async Task<StoreFixture> StartAsync(CancellationToken ct)
+    /// <param name="time">A virtual clock of the test's own (one that misbehaves on purpose, say); a plain one at <see cref="Epoch"/> by default.</param>
+    public static async Task<StoreFixture> StartAsync(CancellationToken ct, FakeTimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "appliance-data-tests", Guid.NewGuid().ToString("N"));
-        var fixture = new StoreFixture(directory, new FakeTimeProvider(Epoch));
+        var fixture = new StoreFixture(directory, time ?? new FakeTimeProvider(Epoch));
         try
         {
             fixture.Services = await StartServicesAsync(directory, fixture.Time, fixture.Faults, ct);
