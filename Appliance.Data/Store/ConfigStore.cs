@@ -108,12 +108,13 @@ public sealed partial class ConfigStore(
         return list.Select(AuditEntry.From).ToList();
     }
 
+    // Only the audit trail changes: nothing for an apply bar or a config page to refresh.
     public Task AuditAsync(ChangeContext who, string action, string target, string details, CancellationToken ct = default) =>
-        WriteAsync(async db =>
+        WriteCoreAsync(async db =>
         {
             Audit(db, who, action, target, details);
             await db.SaveChangesAsync(ct);
-        }, ct);
+        }, ct, announce: false);
 
     public void Dispose()
     {
@@ -134,7 +135,8 @@ public sealed partial class ConfigStore(
         return result;
     }
 
-    private async Task WriteCoreAsync(Func<ApplianceDbContext, Task> change, CancellationToken ct)
+    /// <param name="announce">Whether edit listeners hear of the change once it is committed.</param>
+    private async Task WriteCoreAsync(Func<ApplianceDbContext, Task> change, CancellationToken ct, bool announce = true)
     {
         await _writeLock.WaitAsync(ct);
         try
@@ -157,6 +159,10 @@ public sealed partial class ConfigStore(
             foreach (var effect in _afterCommit)
             {
                 effect();
+            }
+            if (announce)
+            {
+                AnnounceEdit();
             }
         }
         finally

@@ -40,6 +40,12 @@ public interface IConfigStore : IRunningConfigSource
     /// <summary>Restores an earlier revision as a new revision (pending configuration included).</summary>
     Task<RevisionInfo> RollbackAsync(long revisionId, string? comment, int confirmSeconds, ChangeContext who, CancellationToken ct = default);
 
+    /// <summary>
+    /// Called after every committed change to the pending copy or to a revision (from the API, the UI, an import,
+    /// a revert), so every open view of it can refresh; dispose the result to stop.
+    /// </summary>
+    IDisposable SubscribeEdits(Action onEdited);
+
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 200, CancellationToken ct = default);
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(AuditQuery query, CancellationToken ct = default);
     /// <summary>Records an action that is not a configuration change (login, firmware, …).</summary>

@@ -14,4 +14,7 @@ public sealed record LinkStateUpdate(HealthEvent Change) : LiveUpdate;
 
 public sealed record ConfigAppliedUpdate(ConfigAppliedEvent Applied) : LiveUpdate;
 
+/// <summary>The pending configuration or a revision changed (an edit, import, confirm or revert from anywhere): views of it refresh.</summary>
+public sealed record ConfigEditedUpdate : LiveUpdate;
+
 public sealed record FirmwareProgressUpdate(FirmwareProgress Progress) : LiveUpdate;

@@ -1,5 +1,4 @@
 using Appliance.Data.Store;
-using Appliance.Engine.Configuration;
 using Appliance.Engine.Firmware;
 using Appliance.Engine.Status;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +14,7 @@ internal sealed partial class StatusBroadcaster(
     LiveStatusFeed feed,
     IEngineStatusSource status,
     HealthEventStore events,
-    IRunningConfigSource config,
+    IConfigStore config,
     FirmwareProgressFeed firmware,
     TimeProvider time,
     ILogger<StatusBroadcaster> logger) : BackgroundService
@@ -33,6 +32,8 @@ internal sealed partial class StatusBroadcaster(
             Publish(new ConfigAppliedUpdate(applied));
             Send(hub.Clients.All.ConfigApplied(applied));
         });
+        // Only the UI's own views care: SignalR clients read the pending copy over the API when they need it.
+        using var edits = config.SubscribeEdits(() => Publish(new ConfigEditedUpdate()));
         using var steps = firmware.Subscribe(progress =>
         {
             Publish(new FirmwareProgressUpdate(progress));

@@ -9,6 +9,27 @@ public sealed class NotificationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Edit_listeners_hear_of_committed_edits_applies_and_reverts_but_not_of_refused_edits_or_audit_lines()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        var edits = 0;
+        using var subscription = store.SubscribeEdits(() => Interlocked.Increment(ref edits));
+
+        await store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        Assert.Equal(1, edits);
+        await Assert.ThrowsAsync<ConfigValidationException>(
+            () => store.CreateWanAsync(Samples.Wan("bad", "eth2", weight: 0), Samples.Admin, Ct));
+        await store.AuditAsync(Samples.Admin, "auth.login", "admin", "from 192.0.2.7", Ct);
+        Assert.Equal(1, edits);
+
+        await store.ApplyAsync(null, 30, Samples.Admin, Ct);
+        Assert.Equal(2, edits);
+        fixture.Time.Advance(TimeSpan.FromSeconds(31));
+        await Eventually.TrueAsync(() => Volatile.Read(ref edits) == 3, "the revert to be announced");
+    }
+
+    [Fact]
     public async Task A_subscriber_can_read_the_revision_it_is_told_about()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);

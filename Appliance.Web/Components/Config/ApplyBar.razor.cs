@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Components;
 namespace Appliance.Web.Components.Config;
 
 /// <summary>
-/// The layout's apply bar. It learns of changes from <see cref="LiveStatusFeed"/>: <see cref="ConfigEdited"/> after an
-/// edit or confirm in any browser, <see cref="ConfigAppliedUpdate"/> when a revision starts running (an apply, a
+/// The layout's apply bar. It learns of changes from <see cref="LiveStatusFeed"/>: <see cref="ConfigEditedUpdate"/> after
+/// any committed edit or confirm (from any browser, the API or an import), <see cref="ConfigAppliedUpdate"/> when a revision starts running (an apply, a
 /// rollback, or the store's revert of an unconfirmed revision). The one-second timer only redraws the countdown.
 /// </summary>
 public sealed partial class ApplyBar
@@ -60,7 +60,7 @@ public sealed partial class ApplyBar
         }
         _subscription = Feed.Subscribe(update =>
         {
-            if (update is ConfigEdited or ConfigAppliedUpdate)
+            if (update is ConfigEditedUpdate or ConfigAppliedUpdate)
             {
                 _ = InvokeAsync(async () =>
                 {
@@ -123,8 +123,6 @@ public sealed partial class ApplyBar
             if (await TryAsync(() => Store.ConfirmAsync(who)))
             {
                 _watching = null;
-                // A confirm starts no new revision, so the other bars hear of it only from this.
-                ConfigEdited.Announce(Feed);
             }
         });
     }

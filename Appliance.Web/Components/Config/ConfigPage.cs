@@ -36,7 +36,7 @@ public abstract class ConfigPage : AppPage, IDisposable
         // Reload when the pending copy or the running revision changes elsewhere (another tab, a rollback, a revert).
         _subscription = Feed.Subscribe(update =>
         {
-            if (update is ConfigEdited or ConfigAppliedUpdate)
+            if (update is ConfigEditedUpdate or ConfigAppliedUpdate)
             {
                 _ = InvokeAsync(async () =>
                 {
@@ -88,7 +88,6 @@ public abstract class ConfigPage : AppPage, IDisposable
             {
                 return false;
             }
-            ConfigEdited.Announce(Feed);
             await LoadAsync();
             return true;
         }

@@ -30,6 +30,19 @@ public sealed class ApplyBarTests : ConfigComponentTest
     }
 
     [Fact]
+    public async Task An_edit_from_outside_the_ui_shows_the_bar_without_a_reload()
+    {
+        await ApplyBaselineAsync();
+        var cut = RenderBar();
+        Assert.Empty(cut.FindAll("[data-testid='apply-bar']"));
+
+        // As the REST API does it: straight to the store, no page involved.
+        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+
+        cut.WaitForAssertion(() => Assert.Contains("WAN lte", cut.Find("[data-testid='apply-bar']").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_bar_shows_the_pending_changes_against_the_running_revision_without_the_hub_key()
     {
         await ApplyBaselineAsync();

@@ -11,7 +11,7 @@ namespace Appliance.Web.Tests.Components.Config;
 
 /// <summary>
 /// A config component test: a real <see cref="ConfigStore"/> on a temporary SQLite file, started the way the host
-/// starts it, and a <see cref="LiveStatusFeed"/> that hears of running revisions as the status broadcaster would tell it.
+/// starts it, and a <see cref="LiveStatusFeed"/> that hears of running revisions and edits as the status broadcaster would tell it.
 /// </summary>
 public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 {
@@ -20,6 +20,7 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "appliance-web-ui-tests", Guid.NewGuid().ToString("N"));
     private ServiceProvider? _data;
     private IDisposable? _broadcast;
+    private IDisposable? _edits;
 
     protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
@@ -47,12 +48,14 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
         _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
+        _edits = Store.SubscribeEdits(() => Feed.Publish(new ConfigEditedUpdate()));
     }
 
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();
         _broadcast?.Dispose();
+        _edits?.Dispose();
         if (_data is not null)
         {
             await _data.DisposeAsync();
