@@ -56,7 +56,7 @@ public sealed class DashboardEndToEndTests
             await Shot(page, shots, "1-dashboard-one-wan");
 
             // Add wan2 on the WANs page; the apply bar then shows it as a pending change.
-            await page.GotoAsync(url + "/wans");
+            await OpenAsync(page, url + "/wans");
             await page.ClickAsync("[data-testid=wan-add]");
             await page.FillAsync("input[data-testid=wan-name]", "wan2");
             await page.FillAsync("input[data-testid=wan-interface]", lab.Wans[1].Interface);
@@ -74,7 +74,7 @@ public sealed class DashboardEndToEndTests
             Assert.Equal(first + 1, applied.RevisionId);
 
             // The dashboard gets wan2's card from the live feed; the figures move when traffic flows.
-            await page.GotoAsync(url + "/");
+            await OpenAsync(page, url + "/");
             var card = page.Locator("[data-testid=wan-card-wan2]");
             await card.WaitForAsync();
             await Assertions.Expect(page.Locator("[data-testid=wan-state-wan2]")).ToContainTextAsync("up", new() { Timeout = (float)Limit.TotalMilliseconds });
@@ -91,16 +91,32 @@ public sealed class DashboardEndToEndTests
             var later = await WaitForRxAsync(page, rx => rx != moving, TimeSpan.FromSeconds(10));
             Assert.NotEqual(moving, later);
 
+            // The history the appliance recorded meanwhile, per WAN.
+            await OpenAsync(page, url + "/history");
+            await page.ClickAsync("[data-testid=history-wan-wan2]");
+            await page.ClickAsync("[data-testid=history-range-1h]");
+            await page.Locator("[data-testid=history-chart-rates]").WaitForAsync();
+            await Shot(page, shots, "6-history");
+            await OpenAsync(page, url + "/");
+            await card.WaitForAsync();
+
             // The same page on a phone-sized screen.
             await page.SetViewportSizeAsync(390, 844);
             await card.ScrollIntoViewIfNeededAsync();
-            await Shot(page, shots, "6-dashboard-phone");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "7-dashboard-phone.png") });
             await Task.WhenAll(downloads);
         }
         finally
         {
             data.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Opens a page and waits until it is live: clicks on the prerendered HTML before the circuit is up would be lost.</summary>
+    private static async Task OpenAsync(IPage page, string address)
+    {
+        await page.GotoAsync(address);
+        await page.Locator("[data-interactive=true]").WaitForAsync();
     }
 
     private static async Task<string> RxAsync(IPage page) => (await page.Locator("[data-testid=wan-rx-wan2]").InnerTextAsync()).Trim();
