@@ -118,17 +118,7 @@ public sealed partial record BenchOptions
     }
 
     /// <summary>The repository root (where Appliance.sln is), above the working directory; the live benchmark starts the built appliance from there.</summary>
-    public static string? RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return null;
-    }
+    public static string? RepoRoot() => Appliance.Testing.RunningAppliance.FindRepoRoot(Environment.CurrentDirectory);
 
     /// <summary>bench-results at the repository root (found by Appliance.sln above the working directory), else in the working directory.</summary>
     private static string DefaultOutputDirectory() => Path.Combine(RepoRoot() ?? Environment.CurrentDirectory, "bench-results");

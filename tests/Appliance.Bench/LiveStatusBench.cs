@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Appliance.Engine.Configuration;
 using Appliance.Testing;
@@ -19,7 +17,7 @@ namespace Appliance.Bench;
 public sealed class LiveStatusBench(string prefix, string repoRoot, int clients, int seconds, TextWriter log)
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
 
     public async Task<LiveStatusResults> RunAsync(CancellationToken ct)
     {
@@ -27,11 +25,8 @@ public sealed class LiveStatusBench(string prefix, string repoRoot, int clients,
         var data = Directory.CreateTempSubdirectory("appliance-bench-");
         try
         {
-            var url = $"http://127.0.0.1:{FreePort()}";
-            var token = await ApplianceProcess.CreateTokenAsync(repoRoot, data.FullName, "bench");
-            await using var appliance = ApplianceProcess.Start(repoRoot, lab.Appliance, data.FullName, ["--urls", url], url, "appliance");
-            using var api = new ApplianceApi(new Uri(url + "/"), token);
-            await api.WaitHealthyAsync(appliance, TimeSpan.FromSeconds(60), ct);
+            await using var started = await RunningAppliance.StartAsync(repoRoot, lab.Appliance, data.FullName, "bench", ct);
+            var (appliance, api, url, token) = (started.Process, started.Api, started.Url, started.Token);
             var revision = await api.ImportAndApplyAsync(Config(lab), "live status bench", ct);
             var running = await api.WaitRunningAsync(revision, TimeSpan.FromSeconds(30), ct);
             if (!running.Running)
@@ -124,13 +119,6 @@ public sealed class LiveStatusBench(string prefix, string repoRoot, int clients,
     {
         var sorted = values.Order().ToArray();
         return Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 2);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static ApplianceConfig Config(NetnsLab lab) => new()

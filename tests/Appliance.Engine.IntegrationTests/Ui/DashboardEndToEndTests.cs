@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Appliance.Engine.Configuration;
 using Appliance.Testing;
@@ -27,11 +26,8 @@ public sealed class DashboardEndToEndTests
         var shots = TestArtifacts.Directory("e2e");
         try
         {
-            var url = $"http://127.0.0.1:{FreePort()}";
-            var token = await ApplianceProcess.CreateTokenAsync(repo, data.FullName, "e2e");
-            await using var appliance = ApplianceProcess.Start(repo, lab.Appliance, data.FullName, ["--urls", url], url, "e2e");
-            using var api = new ApplianceApi(new Uri(url + "/"), token);
-            await api.WaitHealthyAsync(appliance, TimeSpan.FromSeconds(60), Ct);
+            await using var appliance = await RunningAppliance.StartAsync(repo, lab.Appliance, data.FullName, "e2e", Ct);
+            var (api, url) = (appliance.Api, appliance.Url);
             // The LAN and one WAN are there already (as after a first boot's setup); the test adds the second WAN in the UI.
             var first = await api.ImportAndApplyAsync(new ApplianceConfig
             {
@@ -140,11 +136,4 @@ public sealed class DashboardEndToEndTests
 
     private static Task Shot(IPage page, string folder, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -11,15 +11,5 @@ public static class TestArtifacts
         return path;
     }
 
-    public static string? RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appliance.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return null;
-    }
+    public static string? RepoRoot() => Appliance.Testing.RunningAppliance.FindRepoRoot(AppContext.BaseDirectory);
 }
