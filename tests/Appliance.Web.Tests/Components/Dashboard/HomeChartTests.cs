@@ -37,6 +37,22 @@ public sealed class HomeChartTests : DashboardTest
     }
 
     [Fact]
+    public void A_wan_that_appears_later_gets_its_recent_history_too()
+    {
+        var history = UseHistory(new FakeLinkHistory().With("lte",
+            [.. Enumerable.Range(0, 5).Select(i => FakeLinkHistory.Sample(Epoch.AddSeconds(-100 + 10 * i), 2_000_000, 100_000))]));
+        Feed.Publish(new SnapshotUpdate(Running(Wan("dsl"))));
+        var cut = Render<Home>();
+
+        // lte is applied while the page is open: its card comes with the last minutes it recorded, then live points.
+        Tick(Wan("dsl"), Wan("lte"));
+
+        cut.WaitForAssertion(() => Assert.Equal(5 + 1, RxPoints(cut, "lte")));
+        Assert.Contains(history.Queries, q => q.Wan == "lte");
+        Assert.Single(history.Queries, q => q.Wan == "dsl");
+    }
+
+    [Fact]
     public void Points_older_than_five_minutes_leave_the_chart()
     {
         Feed.Publish(new SnapshotUpdate(Running(Wan("dsl"))));
