@@ -81,13 +81,14 @@ publish() {
   # minimal-API source generator that trimming turns on does not compile this app's endpoints. What works:
   # TrimMode=partial (only the framework's trimmable assemblies), reflection-based JSON kept on (the API's types
   # are serialized without a source-generated context), MudBlazor kept whole (lib/publish-trim.targets).
+  # ReadyToRun: precompiled code, so the box (and the TCG-emulated smoke test) does not JIT everything at start.
   # The linker's incremental check misses changed trim settings: never reuse an earlier linux-x64 publish.
   rm -rf "$root/Appliance.Web/obj/Release/net10.0/linux-x64"
   dotnet publish "$root/Appliance.Web/Appliance.Web.csproj" -c Release -r linux-x64 --self-contained \
     -p:PublishTrimmed=true -p:TrimMode=partial -p:EnableRequestDelegateGenerator=false \
     -p:JsonSerializerIsReflectionEnabledByDefault=true -p:SuppressTrimAnalysisWarnings=true \
     -p:EnableTrimAnalyzer=false -p:CustomAfterMicrosoftCommonTargets="$here/lib/publish-trim.targets" \
-    -p:DebugType=none -o "$work/publish" -nologo -v quiet
+    -p:PublishReadyToRun=true -p:DebugType=none -o "$work/publish" -nologo -v quiet
 }
 
 rootfs() {

@@ -34,7 +34,7 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tappliance\n::1\tlocalhost ip6-localhost
 rm -f "$rootfs/var/lib/dbus/machine-id"
 mkdir -p "$rootfs/boot/efi"
 
-in_root systemctl enable appliance.service systemd-networkd.service systemd-resolved.service
+in_root systemctl enable appliance.service appliance-boot-deadline.timer systemd-networkd.service systemd-resolved.service
 # systemd-firstboot would prompt on the console; slots are blessed by the appliance, not by systemd-bless-boot.
 in_root systemctl mask systemd-firstboot.service systemd-bless-boot.service systemd-networkd-wait-online.service
 ln -sf ../run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf"
