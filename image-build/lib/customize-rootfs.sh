@@ -35,8 +35,10 @@ rm -f "$rootfs/var/lib/dbus/machine-id"
 mkdir -p "$rootfs/boot/efi"
 
 in_root systemctl enable appliance.service appliance-boot-deadline.timer systemd-networkd.service systemd-resolved.service
-# systemd-firstboot would prompt on the console; slots are blessed by the appliance, not by systemd-bless-boot.
-in_root systemctl mask systemd-firstboot.service systemd-bless-boot.service systemd-networkd-wait-online.service
+# systemd-firstboot would prompt on the console; slots are blessed by the appliance, not by systemd-bless-boot;
+# nothing waits for "online" (the engine manages the WANs); apt and dpkg timers have nothing to do on a read-only root.
+in_root systemctl mask systemd-firstboot.service systemd-bless-boot.service systemd-networkd-wait-online.service \
+  apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
 ln -sf ../run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf"
 
 # The initrd must mount a squashfs root; rebuild it only if the kernel's build left the module out.
