@@ -55,7 +55,7 @@ work=$out/work
 cleanup() {
   local status=$?
   if [ -d "$work" ]; then
-    findmnt -rn -o TARGET | grep -F "$work/" | sort -r | while read -r m; do umount -l "$m" || true; done
+    { findmnt -rn -o TARGET | grep -F "$work/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
   fi
   [ $status -eq 0 ] || echo "build failed (exit $status); partial output in $work" >&2
 }
