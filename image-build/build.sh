@@ -163,7 +163,8 @@ format=verity
 [image.rootfs]
 filename=rootfs.img
 EOF
-  rm -f "$raucb"
+  # Only this build's bundle stays in the output: an older one next to it is easy to upload by mistake.
+  rm -f "$out"/appliance-*.raucb
   rauc bundle --cert="$cert" --key="$key" --keyring="$keyring" "$dir" "$raucb"
   rm -rf "$dir"
 }
