@@ -9,6 +9,7 @@ if (ConsoleCommands.Matches(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApplianceServices();
+builder.AddApplianceSystemd();
 
 var app = builder.Build();
 app.UseAppliance();

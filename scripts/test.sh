@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything with warnings as errors and runs every test project.
 # Integration tests need root (network namespaces, nftables); they are part of this run, not skipped.
+# Then the image tier: image-build/build.sh builds the firmware and image-build/smoke-test.sh boots it in QEMU.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 root=$(repo_root)
@@ -19,4 +20,17 @@ set -e
 # One closing line over all projects, in the plain "N passed, N failed" form.
 awk '/succeeded:/ {p+=$2} /failed:/ {f+=$2} /skipped:/ {s+=$2} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}' \
   <(sed -n '/Test run summary/,$p' "$log")
-exit "$status"
+
+# The image tier: build the firmware and boot it in QEMU (about 5 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
+image_status=0
+if [ "${APPLIANCE_SKIP_IMAGE:-0}" != 1 ]; then
+  image_start=$SECONDS
+  if bash "$root/image-build/build.sh" && bash "$root/image-build/smoke-test.sh"; then
+    echo "image tier: passed in $((SECONDS - image_start))s"
+  else
+    image_status=1
+    echo "image tier: FAILED after $((SECONDS - image_start))s"
+  fi
+fi
+[ "$status" -ne 0 ] && exit "$status"
+exit "$image_status"
