@@ -21,60 +21,30 @@ done
 [ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
 ensure_packages qemu-system-x86 ovmf curl
 
-ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
-ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+source "$here/lib/vm.sh"
 run=$(mktemp -d /tmp/appliance-smoke.XXXXXX)
-serial=$run/serial.log
-qemu_pid=""
 started=$SECONDS
 
 finish() {
   local status=$?
-  if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-    kill "$qemu_pid"
-    for _ in $(seq 50); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$qemu_pid" 2>/dev/null && kill -9 "$qemu_pid"
-  fi
-  [ -f "$serial" ] && cp "$serial" "$out/smoke-serial.log"
+  vm_stop
+  [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/smoke-serial.log"
   if [ $status -ne 0 ]; then
     echo "smoke test FAILED after $((SECONDS - started))s; last lines of the serial console ($out/smoke-serial.log):" >&2
-    [ -f "$serial" ] && tail -n 60 "$serial" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >&2
+    vm_console_tail "$run" >&2
   fi
   rm -rf "$run"
 }
 trap finish EXIT
 
-# A free port on the loopback address, so parallel runs do not collide.
-port=""
-for _ in $(seq 50); do
-  candidate=$((20000 + RANDOM % 20000))
-  ss -Htln "sport = :$candidate" | grep -q . || { port=$candidate; break; }
-done
-[ -n "$port" ] || die "no free local port found"
-
-cp --sparse=always "$out/disk.img" "$run/disk.img"
-cp "$ovmf_vars" "$run/vars.fd"
-
 # The appliance redirects plain HTTP from non-loopback clients to HTTPS (self-signed): forward 443 and accept it.
-qemu-system-x86_64 -accel tcg -machine q35 -m 1536 -smp 2 \
-  -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code" \
-  -drive if=pflash,format=raw,unit=1,file="$run/vars.fd" \
-  -drive if=virtio,format=raw,file="$run/disk.img" \
-  -nic user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$port-:443 \
-  -display none -monitor none -serial file:"$serial" &
-qemu_pid=$!
-echo "booting $out/disk.img in QEMU (pid $qemu_pid), HTTPS forwarded to 127.0.0.1:$port"
+vm_start "$run" "$out/disk.img"
+echo "booting $out/disk.img in QEMU (pid $qemu_pid), HTTPS forwarded to 127.0.0.1:$vm_port"
 
-base=https://127.0.0.1:$port
+base=https://127.0.0.1:$vm_port
 deadline=$((SECONDS + timeout))
 curl_api() { curl -ks --max-time 10 "$@"; }
-alive() { kill -0 "$qemu_pid" 2>/dev/null || die "QEMU exited"; }
-
-until [ "$(curl_api "$base/healthz" 2>/dev/null || true)" = "Healthy" ]; do
-  alive
-  [ $SECONDS -lt $deadline ] || die "no answer from $base/healthz within ${timeout}s"
-  sleep 3
-done
+vm_wait_healthy "$base" "$deadline"
 echo "healthz answered after $((SECONDS - started))s"
 
 jar=$run/cookies
@@ -86,7 +56,7 @@ code=$(curl -ks --max-time 60 -o "$run/setup.json" -w '%{http_code}' -c "$jar" -
 echo "first-run set-up created the admin (signed in)"
 
 until curl_api -b "$jar" "$base/api/v1/status" -o "$run/status.json" 2>/dev/null && grep -q '"running":true' "$run/status.json"; do
-  alive
+  vm_alive
   [ $SECONDS -lt $deadline ] || die "engine not running within ${timeout}s: $(head -c 400 "$run/status.json" 2>/dev/null)"
   sleep 3
 done

@@ -1,0 +1,61 @@
+# Shared by the smoke and update tests: one QEMU guest (TCG, UEFI with OVMF) booted from a copy of the disk
+# image, user networking restricted to HTTPS forwarded to a free port on 127.0.0.1, its console in a file.
+# shellcheck shell=bash
+
+vm_ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
+vm_ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+# The guest's network uses a documentation range, not QEMU's default 10.0.2.0/24.
+vm_net="net=198.18.200.0/24,host=198.18.200.2,dns=198.18.200.3,dhcpstart=198.18.200.15"
+qemu_pid=""
+vm_port=""
+
+# A free port on the loopback address, so parallel runs do not collide.
+vm_pick_port() {
+  local candidate
+  for _ in $(seq 50); do
+    candidate=$((20000 + RANDOM % 20000))
+    if ! ss -Htln "sport = :$candidate" | grep -q .; then vm_port=$candidate; return 0; fi
+  done
+  die "no free local port found"
+}
+
+# vm_start RUN_DIR DISK: boots a copy of DISK (the built image is never written); sets qemu_pid and vm_port.
+# A reboot of the guest stays in the same QEMU process, with the same forwarded port and console file.
+vm_start() {
+  local run=$1 disk=$2
+  vm_pick_port
+  cp --sparse=always "$disk" "$run/disk.img"
+  cp "$vm_ovmf_vars" "$run/vars.fd"
+  qemu-system-x86_64 -accel tcg -machine q35 -m 1536 -smp 2 \
+    -drive if=pflash,format=raw,unit=0,readonly=on,file="$vm_ovmf_code" \
+    -drive if=pflash,format=raw,unit=1,file="$run/vars.fd" \
+    -drive if=virtio,format=raw,file="$run/disk.img" \
+    -nic "user,model=virtio-net-pci,restrict=on,$vm_net,hostfwd=tcp:127.0.0.1:$vm_port-:443" \
+    -display none -monitor none -serial file:"$run/serial.log" &
+  qemu_pid=$!
+}
+
+vm_alive() { kill -0 "$qemu_pid" 2>/dev/null || die "QEMU exited"; }
+
+# Ends the QEMU this script started (by its PID), politely first.
+vm_stop() {
+  if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+    kill "$qemu_pid"
+    for _ in $(seq 50); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$qemu_pid" 2>/dev/null && kill -9 "$qemu_pid"
+  fi
+  return 0
+}
+
+# The last lines of the guest's console, without colour codes.
+vm_console_tail() { [ -f "$1/serial.log" ] && tail -n "${2:-60}" "$1/serial.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
+
+# vm_wait_healthy BASE DEADLINE: polls /healthz until it says Healthy, QEMU dies, or SECONDS passes DEADLINE.
+vm_wait_healthy() {
+  local base=$1 deadline=$2
+  until [ "$(curl -ks --max-time 10 "$base/healthz" 2>/dev/null || true)" = "Healthy" ]; do
+    vm_alive
+    [ $SECONDS -lt "$deadline" ] || die "no answer from $base/healthz in time"
+    sleep 3
+  done
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The A/B update, end to end in QEMU: boots a copy of the disk image (slot A), sets it up over the API as a user
+# would (first admin, an API token, the hub role applied so it has something to be healthy about), uploads the
+# signed bundle to /api/v1/firmware, installs it with progress, reboots through the API, and checks that the
+# appliance comes back from slot B and marks it good once healthy. Never modifies the built image.
+#
+#   bash image-build/update-test.sh [--out DIR] [--timeout SECONDS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../scripts/lib/common.sh"
+
+out=$here/out
+timeout=900
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=${2:?--out needs a directory}; shift 2 ;;
+    --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+    *) die "unknown option: $1 (usage: update-test.sh [--out DIR] [--timeout SECONDS])" ;;
+  esac
+done
+[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
+[ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
+bundle=$(find "$out" -maxdepth 1 -name 'appliance-*.raucb' | head -n 1)
+[ -n "$bundle" ] || die "no appliance-*.raucb in $out: run image-build/build.sh first"
+ensure_packages qemu-system-x86 ovmf curl jq
+
+source "$here/lib/vm.sh"
+run=$(mktemp -d /tmp/appliance-update.XXXXXX)
+started=$SECONDS
+deadline=$((SECONDS + timeout))
+
+finish() {
+  local status=$?
+  vm_stop
+  [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/update-serial.log"
+  if [ $status -ne 0 ]; then
+    echo "update test FAILED after $((SECONDS - started))s; last lines of the serial console ($out/update-serial.log):" >&2
+    vm_console_tail "$run" >&2
+  fi
+  rm -rf "$run"
+}
+trap finish EXIT
+
+step() { echo "[$((SECONDS - started))s] $*"; }
+in_time() { vm_alive; [ $SECONDS -lt $deadline ] || die "$1 within ${timeout}s"; }
+
+vm_start "$run" "$out/disk.img"
+base=https://127.0.0.1:$vm_port
+step "booting a copy of $out/disk.img (QEMU pid $qemu_pid), HTTPS on 127.0.0.1:$vm_port"
+vm_wait_healthy "$base" "$deadline"
+step "the appliance answers"
+
+# First run as an admin does it in a browser, then a token for the rest (cookie changes need the XSRF header).
+jar=$run/cookies
+curl -ks --max-time 60 -f -c "$jar" -H 'Content-Type: application/json' \
+  -d '{"userName":"admin","password":"update-test-password"}' "$base/api/v1/auth/setup" > /dev/null \
+  || die "first-run set-up failed"
+xsrf=$(curl -ks --max-time 10 -f -b "$jar" -c "$jar" "$base/api/v1/auth/antiforgery" | jq -r .token)
+token=$(curl -ks --max-time 30 -f -b "$jar" -H "X-XSRF-TOKEN: $xsrf" -H 'Content-Type: application/json' \
+  -d '{"name":"update-test","role":"admin"}' "$base/api/v1/tokens" | jq -r .token)
+[[ "$token" == apl_* ]] || die "no API token"
+api() { curl -ks --max-time "${CURL_MAX:-30}" -H "Authorization: Bearer $token" "$@"; }
+step "admin and API token created"
+
+# A healthy appliance is one whose engine applied a revision with something reachable: as a hub, its listener.
+settings=$(api -f "$base/api/v1/settings" | jq '.role = "hub"')
+api -f -X PUT -H 'Content-Type: application/json' -d "$settings" "$base/api/v1/settings" > /dev/null || die "setting the hub role failed"
+api -f -H 'Content-Type: application/json' -d '{"comment":"update test: hub role"}' "$base/api/v1/config/apply" > /dev/null \
+  || die "apply failed"
+until api "$base/api/v1/status" -o "$run/status.json" && jq -e '.running and .revisionId >= 1 and .bonding.state == "listening"' "$run/status.json" > /dev/null; do
+  in_time "the hub did not start listening"
+  sleep 3
+done
+step "revision 1 runs (hub listening)"
+
+firmware() { api -f "$base/api/v1/firmware" -o "$run/firmware.json" && cat "$run/firmware.json"; }
+until firmware > /dev/null 2>&1 && jq -e '.available' "$run/firmware.json" > /dev/null; do
+  in_time "RAUC did not answer on the guest's bus"
+  sleep 3
+done
+[ "$(jq -r .installer.bootSlot "$run/firmware.json")" = A ] || die "not booted from slot A: $(cat "$run/firmware.json")"
+step "booted from slot A; uploading $(basename "$bundle") ($(du -h "$bundle" | cut -f1))"
+
+CURL_MAX=600 api -f -H 'Content-Type: application/octet-stream' --data-binary @"$bundle" \
+  "$base/api/v1/firmware/bundle?fileName=$(basename "$bundle")" -o "$run/check.json" || die "upload refused: $(cat "$run/check.json" 2>/dev/null)"
+jq -e '.installable' "$run/check.json" > /dev/null || die "bundle not installable: $(cat "$run/check.json")"
+step "checked: version $(jq -r .version "$run/check.json") for $(jq -r .compatible "$run/check.json")"
+
+api -f -X POST "$base/api/v1/firmware/install" > /dev/null || die "install did not start"
+last=""
+until firmware > /dev/null 2>&1 && jq -e '.latest.operation == "installed" or .latest.operation == "failed"' "$run/firmware.json" > /dev/null; do
+  in_time "the install did not finish"
+  now=$(jq -r '"\(.latest.percent // 0)% \(.latest.message // "")"' "$run/firmware.json" 2>/dev/null || true)
+  [ "$now" = "$last" ] || { step "installing: $now"; last=$now; }
+  sleep 2
+done
+[ "$(jq -r .latest.operation "$run/firmware.json")" = installed ] || die "install failed: $(jq -c .latest "$run/firmware.json")"
+[ "$(jq -r .installer.primary "$run/firmware.json")" = B ] || die "slot B is not primary after the install: $(jq -c .installer "$run/firmware.json")"
+step "installed; slot B is primary; rebooting through the API"
+
+api -f -X POST "$base/api/v1/firmware/reboot" > /dev/null || die "reboot refused"
+until ! curl -ks --max-time 5 "$base/healthz" > /dev/null 2>&1; do
+  in_time "the appliance did not go down for the reboot"
+  sleep 1
+done
+step "down for the reboot"
+vm_wait_healthy "$base" "$deadline"
+step "back up"
+
+until firmware > /dev/null 2>&1 && jq -e '.available and .installer.bootSlot == "B" and .bootMark.state == "marked"' "$run/firmware.json" > /dev/null; do
+  in_time "slot B was not booted and marked good: $(jq -c '{boot: .installer.bootSlot, mark: .bootMark}' "$run/firmware.json" 2>/dev/null)"
+  sleep 3
+done
+step "booted from slot B and marked it good: $(jq -c '[.installer.slots[] | {name, bootName, bootStatus, bundleVersion}]' "$run/firmware.json")"
+step "update test passed"
