@@ -8,6 +8,9 @@ public sealed class RaucOptions
     /// <summary>"system" (the default), "session", or a D-Bus address such as unix:path=/run/test/bus.</summary>
     public string BusAddress { get; set; } = "system";
 
+    /// <summary>Where an uploaded bundle is kept until it is installed; the host puts it in its data directory.</summary>
+    public string StagingDirectory { get; set; } = "firmware";
+
     /// <summary>Largest bundle an upload may be; the firmware of this appliance is far smaller.</summary>
     public long MaxBundleBytes { get; set; } = 512L * 1024 * 1024;
 
