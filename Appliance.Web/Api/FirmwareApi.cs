@@ -37,7 +37,6 @@ internal static class FirmwareApi
                         extensions: new Dictionary<string, object?> { ["compatible"] = check.Compatible, ["version"] = check.Version });
             })
             .WithName("UploadFirmwareBundle").WithSummary("Upload a RAUC bundle (raw body, application/octet-stream) and check it; nothing is installed yet")
-            .Accepts<Stream>("application/octet-stream")
             .Produces<FirmwareCheck>().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
