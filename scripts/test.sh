@@ -8,7 +8,8 @@ root=$(repo_root)
 require_dotnet
 # chromium: the end-to-end tests drive Debian's browser headless (Playwright never downloads one here).
 # promtool (package prometheus) checks the /metrics exposition in the web tests.
-ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 chromium prometheus
+# rauc, rauc-service, dbus, openssl, squashfs-tools: the firmware tests run the real RAUC service on a private bus.
+ensure_packages "${KERNEL_PACKAGES[@]}" sqlite3 chromium prometheus rauc rauc-service dbus openssl squashfs-tools
 cd "$root"
 dotnet build Appliance.sln -c Release -nologo -v quiet -warnaserror
 log=$(mktemp)

@@ -17,6 +17,7 @@ internal static class ApplianceApi
         api.MapUsersApi();
         api.MapTokensApi();
         api.MapSystemApi();
+        api.MapFirmwareApi();
         api.MapTelemetryApi();
         app.MapMetricsApi();
         return app;

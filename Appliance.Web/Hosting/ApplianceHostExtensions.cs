@@ -1,6 +1,7 @@
 using Appliance.Data;
 using Appliance.Engine.Configuration;
 using Appliance.Engine;
+using Appliance.Engine.Firmware;
 using Appliance.Web.Api;
 using Appliance.Web.Pages;
 using Appliance.Web.Security;
@@ -28,6 +29,14 @@ public static class ApplianceHostExtensions
                 o.CertificatePath = Path.Combine(Path.GetFullPath(options.DataDirectory), "hub-tls.pfx"));
         }
 
+        builder.Services.AddApplianceFirmware(builder.Configuration);
+        // Uploaded bundles wait in the data directory (which survives updates) unless configured elsewhere.
+        if (builder.Configuration[$"{Appliance.Engine.DBus.RaucOptions.Section}:StagingDirectory"] is null)
+        {
+            builder.Services.PostConfigure<Appliance.Engine.DBus.RaucOptions>(o =>
+                o.StagingDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "firmware"));
+        }
+
         builder.AddApplianceSecurity(Path.GetFullPath(options.DataDirectory));
 
         builder.Services.Configure<JsonOptions>(o => ConfigJson.Configure(o.SerializerOptions));
@@ -52,7 +61,6 @@ public static class ApplianceHostExtensions
         builder.Services.AddMudServices();
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<Appliance.Web.Live.LiveStatusFeed>();
-        builder.Services.AddSingleton<Appliance.Engine.Firmware.FirmwareProgressFeed>();
         builder.Services.AddHostedService<Appliance.Web.Live.StatusBroadcaster>();
         return builder;
     }

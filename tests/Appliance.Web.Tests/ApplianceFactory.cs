@@ -4,6 +4,7 @@ using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -34,8 +35,21 @@ public sealed class ApplianceFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Settings a test adds (set before the first request).</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    /// <summary>Services a test replaces, e.g. the firmware installer (set before the first request).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Nor talk to the machine's system bus: no installer answers on this address.
+        builder.UseSetting("Firmware:BusAddress", $"unix:path={Path.Combine(DataDirectory, "no-bus")}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
         builder.UseSetting("Appliance:DataDirectory", DataDirectory);
         // The API tests must never run nft/ip on the machine that runs them.
         builder.UseSetting("Appliance:Engine:Enabled", "false");

@@ -78,6 +78,8 @@ public sealed class EndpointAuthorizationTests : ApiTest
         Assert.True(endpoints.Count > 40, $"only {endpoints.Count} endpoints found");
         Assert.Contains(endpoints, e => e.Pattern == "/api/v1/users/{name}" && e.Method == "DELETE");
         Assert.Contains(endpoints, e => e.Pattern.StartsWith("/hubs/status", StringComparison.Ordinal));
+        Assert.Contains(endpoints, e => e.Pattern == "/api/v1/firmware/bundle" && e.Method == "POST" && !e.AllowsAnonymous);
+        Assert.Contains(endpoints, e => e.Pattern == "/api/v1/firmware/reboot" && e.Method == "POST" && !e.AllowsAnonymous);
         // Prometheus scrapes with a bearer token: a redirect to the sign-in page would look like a broken target.
         Assert.Contains(endpoints, e => e.Pattern == "/metrics" && e.Method == "GET" && !e.AllowsAnonymous);
     }

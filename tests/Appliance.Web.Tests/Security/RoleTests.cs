@@ -15,6 +15,7 @@ public sealed class RoleTests : ApiTest
     private static bool AdminOnly(string method, string pattern) =>
         pattern.StartsWith("/api/v1/users", StringComparison.Ordinal)
         || pattern.StartsWith("/api/v1/system", StringComparison.Ordinal)
+        || pattern.StartsWith("/api/v1/firmware", StringComparison.Ordinal)
         || (pattern.StartsWith("/api/v1/hub/edges", StringComparison.Ordinal) && method != "GET");
 
     [Fact]

@@ -1,0 +1,39 @@
+using Tmds.DBus.Protocol;
+
+namespace Appliance.Engine.DBus;
+
+/// <summary>Reboots the machine (and so the slot RAUC made primary).</summary>
+public interface ISystemReboot
+{
+    Task RebootAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>org.freedesktop.login1.Manager.Reboot(false): no interactive authorization, the image's polkit rule allows it.</summary>
+public sealed class SystemdLogin(BusConnection bus) : ISystemReboot
+{
+    public async Task RebootAsync(CancellationToken cancellationToken)
+    {
+        var connection = await bus.GetAsync(cancellationToken);
+        MessageBuffer Reboot()
+        {
+            using var writer = connection.GetMessageWriter();
+            writer.WriteMethodCallHeader(destination: "org.freedesktop.login1", path: "/org/freedesktop/login1",
+                @interface: "org.freedesktop.login1.Manager", member: "Reboot", signature: "b");
+            writer.WriteBool(false);
+            return writer.CreateMessage();
+        }
+        try
+        {
+            await connection.CallMethodAsync(Reboot()).WaitAsync(cancellationToken);
+        }
+        catch (DBusErrorReplyException ex)
+        {
+            throw new RaucException($"the reboot was refused: {ex.ErrorMessage}", ex);
+        }
+        catch (DBusConnectionClosedException ex)
+        {
+            bus.Drop(connection);
+            throw new RaucUnavailableException("the D-Bus connection closed before the reboot was accepted", ex);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Appliance.Engine.DBus;
+using Appliance.Engine.Firmware;
+
+namespace Appliance.Web.Api;
+
+/// <summary>GET /api/v1/firmware and the firmware page: RAUC's view, the staged bundle and the last step.</summary>
+/// <param name="Available">False when no installer answers (a development machine); <paramref name="Reason"/> says why.</param>
+public sealed record FirmwareOverview(
+    bool Available,
+    string? Reason,
+    RaucStatus? Installer,
+    FirmwareCheck? Staged,
+    FirmwareProgress? Latest,
+    bool Busy,
+    long MaxBundleBytes)
+{
+    public static async Task<FirmwareOverview> ReadAsync(IRaucInstaller installer, FirmwareService service, FirmwareProgressFeed feed, CancellationToken ct)
+    {
+        try
+        {
+            var status = await installer.GetStatusAsync(ct);
+            return new FirmwareOverview(true, null, status, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes);
+        }
+        catch (RaucException ex)
+        {
+            return new FirmwareOverview(false, ex.Message, null, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes);
+        }
+    }
+}
