@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything with warnings as errors and runs every test project.
 # Integration tests need root (network namespaces, nftables); they are part of this run, not skipped.
-# Then the image tier: image-build/build.sh builds the firmware and image-build/smoke-test.sh boots it in QEMU.
+# Then the image tier: image-build/build.sh builds the firmware, image-build/smoke-test.sh boots it in QEMU, and
+# image-build/update-test.sh updates a booted guest from slot A to B through the API.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 root=$(repo_root)
@@ -22,11 +23,11 @@ set -e
 awk '/succeeded:/ {p+=$2} /failed:/ {f+=$2} /skipped:/ {s+=$2} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}' \
   <(sed -n '/Test run summary/,$p' "$log")
 
-# The image tier: build the firmware and boot it in QEMU (about 5 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
+# The image tier: build the firmware, boot it in QEMU, update it A to B (about 10 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
 image_status=0
 if [ "${APPLIANCE_SKIP_IMAGE:-0}" != 1 ]; then
   image_start=$SECONDS
-  if bash "$root/image-build/build.sh" && bash "$root/image-build/smoke-test.sh"; then
+  if bash "$root/image-build/build.sh" && bash "$root/image-build/smoke-test.sh" && bash "$root/image-build/update-test.sh"; then
     echo "image tier: passed in $((SECONDS - image_start))s"
   else
     image_status=1

@@ -17,6 +17,7 @@ public static class FirmwareServiceCollectionExtensions
         services.TryAddSingleton<IRaucInstaller, RaucClient>();
         services.TryAddSingleton<ISystemReboot, SystemdLogin>();
         services.TryAddSingleton<FirmwareService>();
+        services.TryAddSingleton<BootMark>();
         services.AddHostedService<MarkGoodService>();
         return services;
     }

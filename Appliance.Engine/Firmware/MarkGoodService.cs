@@ -14,6 +14,7 @@ namespace Appliance.Engine.Firmware;
 public sealed partial class MarkGoodService(
     IRaucInstaller installer,
     IEngineStatusSource engine,
+    BootMark mark,
     IOptions<RaucOptions> options,
     TimeProvider time,
     ILogger<MarkGoodService> logger) : BackgroundService
@@ -29,6 +30,7 @@ public sealed partial class MarkGoodService(
         }
         catch (RaucUnavailableException ex)
         {
+            mark.Set("unavailable", ex.Message, time.GetUtcNow());
             LogNoInstaller(logger, ex.Message);
             return;
         }
@@ -41,16 +43,22 @@ public sealed partial class MarkGoodService(
                     try
                     {
                         var message = await installer.MarkAsync("good", "booted", stoppingToken);
+                        mark.Set("marked", message, time.GetUtcNow());
                         LogMarked(logger, message);
                     }
                     catch (RaucException ex)
                     {
+                        mark.Set("failed", ex.Message, time.GetUtcNow());
                         LogMarkFailed(logger, ex.Message);
                     }
                     return;
                 case MarkGoodStep.GiveUp giveUp:
+                    mark.Set("gave-up", giveUp.Missing, time.GetUtcNow());
                     LogGaveUp(logger, options.Value.MarkGoodWindow, giveUp.Missing);
                     return;
+                case MarkGoodStep.Wait wait:
+                    mark.Set("waiting", wait.Missing, time.GetUtcNow());
+                    break;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -14,8 +14,8 @@ internal static class FirmwareApi
     {
         var firmware = api.MapGroup("/firmware").WithTags("Firmware").RequireAuthorization(AppPolicies.Admin);
 
-        firmware.MapGet("", async (FirmwareService service, FirmwareProgressFeed feed, IRaucInstaller installer, CancellationToken ct) =>
-                TypedResults.Ok(await FirmwareOverview.ReadAsync(installer, service, feed, ct)))
+        firmware.MapGet("", async (FirmwareService service, FirmwareProgressFeed feed, IRaucInstaller installer, BootMark mark, CancellationToken ct) =>
+                TypedResults.Ok(await FirmwareOverview.ReadAsync(installer, service, feed, mark, ct)))
             .WithName("GetFirmware").WithSummary("Booted slot, primary, each slot's version and good/bad, the current operation");
 
         firmware.MapPost("/bundle", async (HttpContext http, FirmwareService service, IConfigStore store, string? fileName, CancellationToken ct) =>

@@ -14,16 +14,20 @@ public sealed record FirmwareOverview(
     bool Busy,
     long MaxBundleBytes)
 {
-    public static async Task<FirmwareOverview> ReadAsync(IRaucInstaller installer, FirmwareService service, FirmwareProgressFeed feed, CancellationToken ct)
+    /// <summary>Whether this boot's slot was marked good yet (null until the mark-good service has looked).</summary>
+    public BootMarkState? BootMark { get; init; }
+
+    public static async Task<FirmwareOverview> ReadAsync(
+        IRaucInstaller installer, FirmwareService service, FirmwareProgressFeed feed, BootMark mark, CancellationToken ct)
     {
         try
         {
             var status = await installer.GetStatusAsync(ct);
-            return new FirmwareOverview(true, null, status, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes);
+            return new FirmwareOverview(true, null, status, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes) { BootMark = mark.Current };
         }
         catch (RaucException ex)
         {
-            return new FirmwareOverview(false, ex.Message, null, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes);
+            return new FirmwareOverview(false, ex.Message, null, service.Staged, feed.Latest, service.Busy, service.MaxBundleBytes) { BootMark = mark.Current };
         }
     }
 }

@@ -61,11 +61,14 @@ public sealed class MarkGoodTests
     {
         var time = new FakeTimeProvider(Epoch);
         var installer = new RecordingInstaller();
+        var mark = new BootMark();
         var engine = new MutableStatus { Current = EngineStatus.NotRunning("starting") };
-        using var service = new MarkGoodService(installer, engine, Options.Create(new RaucOptions { MarkGoodWindow = Window }), time, NullLogger<MarkGoodService>.Instance);
+        using var service = new MarkGoodService(installer, engine, mark, Options.Create(new RaucOptions { MarkGoodWindow = Window }), time, NullLogger<MarkGoodService>.Instance);
 
         await service.StartAsync(Ct);
         await Until(() => installer.StatusReads > 0);
+        await Until(() => mark.Current is not null);
+        Assert.Equal("waiting", mark.Current?.State);
         time.Advance(TimeSpan.FromSeconds(5));
         engine.Current = Applied(Wan(true));
         for (var i = 0; i < 5 && installer.Marked.Count == 0; i++)
@@ -77,6 +80,7 @@ public sealed class MarkGoodTests
         await service.ExecuteTask!;
 
         Assert.Equal(["good booted"], installer.Marked);
+        Assert.Equal("marked", mark.Current?.State);
     }
 
     [Fact]
@@ -84,8 +88,9 @@ public sealed class MarkGoodTests
     {
         var time = new FakeTimeProvider(Epoch);
         var installer = new RecordingInstaller();
+        var mark = new BootMark();
         var engine = new MutableStatus { Current = Applied(Wan(false)) };
-        using var service = new MarkGoodService(installer, engine, Options.Create(new RaucOptions { MarkGoodWindow = Window }), time, NullLogger<MarkGoodService>.Instance);
+        using var service = new MarkGoodService(installer, engine, mark, Options.Create(new RaucOptions { MarkGoodWindow = Window }), time, NullLogger<MarkGoodService>.Instance);
 
         await service.StartAsync(Ct);
         await Until(() => installer.StatusReads > 0);
@@ -97,19 +102,23 @@ public sealed class MarkGoodTests
 
         Assert.True(service.ExecuteTask!.IsCompleted);
         Assert.Empty(installer.Marked);
+        Assert.Equal("gave-up", mark.Current?.State);
+        Assert.Contains("no WAN is usable", mark.Current?.Detail);
     }
 
     [Fact]
     public async Task Without_an_installer_the_service_stays_idle()
     {
         var installer = new RecordingInstaller { Available = false };
-        using var service = new MarkGoodService(installer, new MutableStatus { Current = Applied(Wan(true)) },
+        var mark = new BootMark();
+        using var service = new MarkGoodService(installer, new MutableStatus { Current = Applied(Wan(true)) }, mark,
             Options.Create(new RaucOptions()), new FakeTimeProvider(Epoch), NullLogger<MarkGoodService>.Instance);
 
         await service.StartAsync(Ct);
         await service.ExecuteTask!;
 
         Assert.Empty(installer.Marked);
+        Assert.Equal("unavailable", mark.Current?.State);
     }
 
     // Lets the service's continuation run; bounded, and no wall-clock sleep stands in for the fake clock.

@@ -30,6 +30,7 @@ public sealed class FirmwarePageTests : ComponentTest
         Services.AddSingleton<IRaucInstaller>(_installer);
         Services.AddSingleton(_service);
         Services.AddSingleton(_progress);
+        Services.AddSingleton(new BootMark());
         Services.AddSingleton(_live);
         Services.AddSingleton(AuditOnlyStore.Create());
     }
