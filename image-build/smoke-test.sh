@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
 [ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
-ensure_packages qemu-system-x86 ovmf curl
+ensure_packages qemu-system-x86 ovmf curl socat
 
 source "$here/lib/vm.sh"
 run=$(mktemp -d /tmp/appliance-smoke.XXXXXX)
@@ -27,6 +27,7 @@ started=$SECONDS
 
 finish() {
   local status=$?
+  [ $status -eq 0 ] || vm_screendump "$run" "$out/smoke-screen.ppm"
   vm_stop
   [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/smoke-serial.log"
   if [ $status -ne 0 ]; then

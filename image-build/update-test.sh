@@ -22,7 +22,7 @@ done
 [ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
 bundle=$(find "$out" -maxdepth 1 -name 'appliance-*.raucb' | head -n 1)
 [ -n "$bundle" ] || die "no appliance-*.raucb in $out: run image-build/build.sh first"
-ensure_packages qemu-system-x86 ovmf curl jq
+ensure_packages qemu-system-x86 ovmf curl socat jq
 
 source "$here/lib/vm.sh"
 run=$(mktemp -d /tmp/appliance-update.XXXXXX)
@@ -31,6 +31,7 @@ deadline=$((SECONDS + timeout))
 
 finish() {
   local status=$?
+  [ $status -eq 0 ] || vm_screendump "$run" "$out/update-screen.ppm"
   vm_stop
   [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/update-serial.log"
   if [ $status -ne 0 ]; then
@@ -95,15 +96,15 @@ until firmware > /dev/null 2>&1 && jq -e '.latest.operation == "installed" or .l
   sleep 2
 done
 [ "$(jq -r .latest.operation "$run/firmware.json")" = installed ] || die "install failed: $(jq -c .latest "$run/firmware.json")"
-[ "$(jq -r .installer.primary "$run/firmware.json")" = B ] || die "slot B is not primary after the install: $(jq -c .installer "$run/firmware.json")"
+# RAUC names the primary by slot (rootfs.1), the boot loader by bootname (B).
+primary=$(jq -r '.installer as $i | $i.slots[] | select(.name == $i.primary) | .bootName' "$run/firmware.json")
+[ "$primary" = B ] || die "slot B is not primary after the install: $(jq -c .installer "$run/firmware.json")"
 step "installed; slot B is primary; rebooting through the API"
 
 api -f -X POST "$base/api/v1/firmware/reboot" > /dev/null || die "reboot refused"
-until ! curl -ks --max-time 5 "$base/healthz" > /dev/null 2>&1; do
-  in_time "the appliance did not go down for the reboot"
-  sleep 1
-done
-step "down for the reboot"
+vm_wait_off 180
+step "the guest rebooted (QEMU ended at its reset); powering it on again"
+vm_boot "$run"
 vm_wait_healthy "$base" "$deadline"
 step "back up"
 

@@ -20,19 +20,43 @@ vm_pick_port() {
 }
 
 # vm_start RUN_DIR DISK: boots a copy of DISK (the built image is never written); sets qemu_pid and vm_port.
-# A reboot of the guest stays in the same QEMU process, with the same forwarded port and console file.
 vm_start() {
   local run=$1 disk=$2
   vm_pick_port
   cp --sparse=always "$disk" "$run/disk.img"
   cp "$vm_ovmf_vars" "$run/vars.fd"
-  qemu-system-x86_64 -accel tcg -machine q35 -m 1536 -smp 2 \
+  vm_boot "$run"
+}
+
+# vm_boot RUN_DIR: powers the guest on from the copy in RUN_DIR, on the same port, appending to the same console.
+# A reboot ends QEMU (-no-reboot): under TCG a warm reset now and then hung in the firmware, so the tests turn a
+# reboot into a power cycle with vm_wait_off and vm_boot.
+vm_boot() {
+  local run=$1
+  qemu-system-x86_64 -no-reboot -accel tcg -machine q35 -m 1536 -smp 2 \
     -drive if=pflash,format=raw,unit=0,readonly=on,file="$vm_ovmf_code" \
     -drive if=pflash,format=raw,unit=1,file="$run/vars.fd" \
     -drive if=virtio,format=raw,file="$run/disk.img" \
     -nic "user,model=virtio-net-pci,restrict=on,$vm_net,hostfwd=tcp:127.0.0.1:$vm_port-:443" \
-    -display none -monitor none -serial file:"$run/serial.log" &
+    -display none -monitor unix:"$run/monitor.sock",server,nowait -serial file:"$run/serial.log",append=on &
   qemu_pid=$!
+}
+
+# vm_screendump RUN_DIR FILE: what the guest's screen shows (the boot loader and firmware write there, not to the
+# serial console), as a PPM picture; best effort, for explaining a failure.
+vm_screendump() {
+  [ -S "$1/monitor.sock" ] || return 0
+  printf 'screendump %s\n' "$2" | timeout 5 socat - UNIX-CONNECT:"$1/monitor.sock" > /dev/null 2>&1 || true
+}
+
+# vm_wait_off SECONDS: waits (bounded) until the guest has shut down and QEMU has exited.
+vm_wait_off() {
+  local until=$((SECONDS + $1))
+  while kill -0 "$qemu_pid" 2>/dev/null; do
+    [ $SECONDS -lt $until ] || die "the guest did not go down within $1 s"
+    sleep 1
+  done
+  wait "$qemu_pid" 2>/dev/null || true
 }
 
 vm_alive() { kill -0 "$qemu_pid" 2>/dev/null || die "QEMU exited"; }
