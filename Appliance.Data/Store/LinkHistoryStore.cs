@@ -9,7 +9,7 @@ namespace Appliance.Data.Store;
 /// The link history: served from memory (<see cref="LinkHistoryBuffer"/>), written to SQLite in batches so it survives
 /// a restart, and pruned to its retention in both places.
 /// </summary>
-public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFactory, TimeProvider time) : ILinkHistory
+public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFactory, TimeProvider time) : ILinkHistory, IDisposable
 {
     /// <summary>Rows waiting for the database; beyond this (a database that keeps failing) the oldest are dropped.</summary>
     public const int MaxPending = 20_000;
@@ -64,9 +64,20 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
         Enqueue(rows);
     }
 
+    private volatile bool _closed;
+
+    /// <summary>Called by the container when the host is disposed; later flushes do nothing.</summary>
+    public void Dispose() => _closed = true;
+
     /// <summary>Writes the waiting rows in one transaction and deletes rows past their retention.</summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {
+        // Once the host has let go of the store, its database may be gone (a test's data directory, a shutdown):
+        // a late flush from a recorder still stopping must not create or touch the file again.
+        if (_closed)
+        {
+            return;
+        }
         var now = time.GetUtcNow();
         Enqueue(_buffer.Prune(now).Select(m => ToEntity(m.Wan, m.Minute, MinuteResolution)).ToList());
         await _writeLock.WaitAsync(ct);

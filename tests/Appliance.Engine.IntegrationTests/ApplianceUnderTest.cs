@@ -151,9 +151,17 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     /// <summary>Deletes the data directory; separate from Dispose so a restart test can reuse it.</summary>
     public void DeleteData()
     {
-        if (Directory.Exists(_dataDirectory))
+        // A background writer still finishing its shutdown may add a file while the folder is removed: try again, bounded.
+        for (var attempt = 1; Directory.Exists(_dataDirectory); attempt++)
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(250);
+            }
         }
     }
 }
