@@ -16,7 +16,11 @@ internal sealed class FakeRaucInstaller : IRaucInstaller
 
     public List<string> Marked { get; } = [];
 
-    public List<string> Installed { get; } = [];
+    /// <summary>Bundles whose install began; the service starts installs on a worker, so this is filled from another thread.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Installed { get; } = new();
+
+    /// <summary>Completes when an install begins, so a test can wait for the worker instead of racing it.</summary>
+    public TaskCompletionSource<string> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes the running install: null succeeds, a text fails it.</summary>
     public TaskCompletionSource<string?> InstallResult { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,9 +40,10 @@ internal sealed class FakeRaucInstaller : IRaucInstaller
 
     public async Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken cancellationToken)
     {
-        Installed.Add(bundlePath);
+        Installed.Enqueue(bundlePath);
         Progress = progress;
         progress(new RaucProgress(0, "Installing", 1));
+        Started.TrySetResult(bundlePath);
         var error = await InstallResult.Task;
         InstallResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
         if (error is not null)

@@ -87,6 +87,8 @@ public sealed class FirmwarePageTests : ComponentTest
         Assert.Contains("version 2.0.0", page.Find("[data-testid=check]").TextContent);
         await page.Find("[data-testid=install]").ClickAsync(new());
 
+        // The service installs on a worker; wait for it to begin (bounded) rather than race it.
+        await _installer.Started.Task.WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         Assert.Single(_installer.Installed);
         _installer.InstallResult.SetResult(null);
     }
