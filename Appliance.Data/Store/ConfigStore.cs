@@ -1,4 +1,5 @@
 using Appliance.Data.Entities;
+using Appliance.Engine;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Configuration.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -15,8 +16,7 @@ public sealed partial class ConfigStore(
 {
     // One writer at a time: edits are read-modify-write over several tables, and apply must see a settled pending copy.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _subscribersLock = new();
-    private ImmutableSubscribers _subscribers = ImmutableSubscribers.Empty;
+    private readonly ListenerSet<ConfigSnapshot> _subscribers = new();
     private volatile ConfigSnapshot _current = ConfigSnapshot.None;
     private ITimer? _confirmTimer;
     // Effects of a change outside the database (the running snapshot, notifications, the confirm timer) wait for
@@ -25,14 +25,7 @@ public sealed partial class ConfigStore(
 
     public ConfigSnapshot Current => _current;
 
-    public IDisposable Subscribe(Action<ConfigSnapshot> onChanged)
-    {
-        lock (_subscribersLock)
-        {
-            _subscribers = _subscribers.Add(onChanged);
-        }
-        return new Subscription(this, onChanged);
-    }
+    public IDisposable Subscribe(Action<ConfigSnapshot> onChanged) => _subscribers.Add(onChanged);
 
     /// <summary>Loads the running revision and resumes a commit-confirm countdown left by a restart.</summary>
     public async Task InitializeAsync(CancellationToken ct = default)
@@ -267,17 +260,7 @@ public sealed partial class ConfigStore(
         {
             return;
         }
-        foreach (var subscriber in _subscribers.Items)
-        {
-            try
-            {
-                subscriber(next);
-            }
-            catch (Exception ex)
-            {
-                LogSubscriberFailed(logger, ex);
-            }
-        }
+        _subscribers.Notify(next, ex => LogSubscriberFailed(logger, ex));
     }
 
     private static bool IsEmpty(ApplianceConfig config) =>
@@ -296,22 +279,4 @@ public sealed partial class ConfigStore(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A configuration change subscriber failed")]
     private static partial void LogSubscriberFailed(ILogger logger, Exception exception);
-
-    private sealed record ImmutableSubscribers(Action<ConfigSnapshot>[] Items)
-    {
-        public static ImmutableSubscribers Empty { get; } = new([]);
-        public ImmutableSubscribers Add(Action<ConfigSnapshot> s) => new([.. Items, s]);
-        public ImmutableSubscribers Remove(Action<ConfigSnapshot> s) => new(Items.Where(i => i != s).ToArray());
-    }
-
-    private sealed class Subscription(ConfigStore store, Action<ConfigSnapshot> handler) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (store._subscribersLock)
-            {
-                store._subscribers = store._subscribers.Remove(handler);
-            }
-        }
-    }
 }

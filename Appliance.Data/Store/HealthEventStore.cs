@@ -1,32 +1,36 @@
 using Appliance.Data.Entities;
+using Appliance.Engine;
 using Appliance.Engine.Health;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Data.Store;
 
 /// <summary>Keeps WAN state changes in the database, at most <see cref="MaxEvents"/> of them, and tells live listeners.</summary>
-public sealed class HealthEventStore : IHealthEventSink
+public sealed partial class HealthEventStore : IHealthEventSink
 {
     /// <summary>A flapping link must not fill the disk: older events are dropped beyond this.</summary>
     public const int MaxEvents = 10_000;
 
     private readonly IDbContextFactory<ApplianceDbContext> _dbFactory;
     private readonly int _maxEvents;
+    private readonly ILogger _logger;
 
-    public HealthEventStore(IDbContextFactory<ApplianceDbContext> dbFactory)
-        : this(dbFactory, MaxEvents)
+    public HealthEventStore(IDbContextFactory<ApplianceDbContext> dbFactory, ILogger<HealthEventStore>? logger = null)
+        : this(dbFactory, MaxEvents, logger)
     {
     }
 
-    internal HealthEventStore(IDbContextFactory<ApplianceDbContext> dbFactory, int maxEvents)
+    internal HealthEventStore(IDbContextFactory<ApplianceDbContext> dbFactory, int maxEvents, ILogger<HealthEventStore>? logger = null)
     {
         _dbFactory = dbFactory;
         _maxEvents = maxEvents;
+        _logger = logger ?? NullLogger<HealthEventStore>.Instance;
     }
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _listenersLock = new();
-    private Action<HealthEvent>[] _listeners = [];
+    private readonly ListenerSet<HealthEvent> _listeners = new();
     private int _sinceTrim;
 
     public async Task RecordAsync(HealthEvent healthEvent, CancellationToken ct = default)
@@ -59,10 +63,8 @@ public sealed class HealthEventStore : IHealthEventSink
         {
             _writeLock.Release();
         }
-        foreach (var listener in _listeners)
-        {
-            listener(healthEvent);
-        }
+        // The event is stored already: a listener's failure is logged, not turned into a failed record.
+        _listeners.Notify(healthEvent, ex => LogListenerFailed(_logger, ex));
     }
 
     /// <summary>Newest first, optionally for one WAN.</summary>
@@ -79,25 +81,10 @@ public sealed class HealthEventStore : IHealthEventSink
     }
 
     /// <summary>Called after each recorded event; dispose to stop.</summary>
-    public IDisposable Subscribe(Action<HealthEvent> listener)
-    {
-        lock (_listenersLock)
-        {
-            _listeners = [.. _listeners, listener];
-        }
-        return new Unsubscriber(() =>
-        {
-            lock (_listenersLock)
-            {
-                _listeners = _listeners.Where(l => l != listener).ToArray();
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<HealthEvent> listener) => _listeners.Add(listener);
 
     private static string Name(LinkState state) => state.ToString().ToLowerInvariant();
 
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A listener of link state changes failed")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception);
 }

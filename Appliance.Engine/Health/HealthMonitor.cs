@@ -30,7 +30,7 @@ public sealed partial class HealthMonitor(
     private readonly Lock _publishLock = new();
     private readonly SemaphoreSlim _syncLock = new(1, 1);
     private IReadOnlyDictionary<string, LinkHealth> _current = new Dictionary<string, LinkHealth>();
-    private Action[] _subscribers = [];
+    private readonly ListenerSet _subscribers = new();
     private CancellationToken _stopping;
 
     public IReadOnlyDictionary<string, LinkHealth> Current => _current;
@@ -38,20 +38,7 @@ public sealed partial class HealthMonitor(
     public IReadOnlyDictionary<string, LinkMetrics> Metrics =>
         _watches.ToDictionary(kv => kv.Key, kv => kv.Value.Metrics, StringComparer.Ordinal);
 
-    public IDisposable Subscribe(Action onChanged)
-    {
-        lock (_publishLock)
-        {
-            _subscribers = [.. _subscribers, onChanged];
-        }
-        return new Unsubscriber(() =>
-        {
-            lock (_publishLock)
-            {
-                _subscribers = _subscribers.Where(s => s != onChanged).ToArray();
-            }
-        });
-    }
+    public IDisposable Subscribe(Action onChanged) => _subscribers.Add(onChanged);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -155,18 +142,18 @@ public sealed partial class HealthMonitor(
     /// <summary>Publishes the current health; subscribers hear only of changes that matter for planning.</summary>
     private void Publish()
     {
-        Action[] notify;
+        bool relevant;
         lock (_publishLock)
         {
             var next = _watches.ToDictionary(kv => kv.Key, kv => kv.Value.Health, StringComparer.Ordinal);
-            var relevant = next.Count != _current.Count || next.Any(kv =>
+            relevant = next.Count != _current.Count || next.Any(kv =>
                 !_current.TryGetValue(kv.Key, out var old) || old.State != kv.Value.State || old.Carrier != kv.Value.Carrier || old.Gateway != kv.Value.Gateway || old.Address != kv.Value.Address);
             _current = next;
-            notify = relevant ? _subscribers : [];
         }
-        foreach (var subscriber in notify)
+        if (relevant)
         {
-            subscriber();
+            // Called from a prober's or the netlink watcher's loop, which must go on whatever a listener does.
+            _subscribers.Notify(ex => LogSubscriberFailed(logger, ex));
         }
     }
 
@@ -198,8 +185,6 @@ public sealed partial class HealthMonitor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Netlink link events are unavailable; carrier is polled only")]
     private static partial void LogNetlinkFailed(ILogger logger, Exception exception);
 
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "A listener of link health failed")]
+    private static partial void LogSubscriberFailed(ILogger logger, Exception exception);
 }

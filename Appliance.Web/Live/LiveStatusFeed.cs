@@ -1,3 +1,4 @@
+using Appliance.Engine;
 using Appliance.Engine.Status;
 
 namespace Appliance.Web.Live;
@@ -8,20 +9,12 @@ namespace Appliance.Web.Live;
 /// </summary>
 public sealed class LiveStatusFeed
 {
-    private readonly Lock _lock = new();
-    private Action<LiveUpdate>[] _listeners = [];
+    private readonly ListenerSet<LiveUpdate> _listeners = new();
 
     /// <summary>The last snapshot sent, so a page opened between ticks renders at once.</summary>
     public EngineStatus? Latest { get; private set; }
 
-    public IDisposable Subscribe(Action<LiveUpdate> listener)
-    {
-        lock (_lock)
-        {
-            _listeners = [.. _listeners, listener];
-        }
-        return new Subscription(this, listener);
-    }
+    public IDisposable Subscribe(Action<LiveUpdate> listener) => _listeners.Add(listener);
 
     /// <summary>Hands an update to every listener; one listener's failure does not keep it from the others.</summary>
     public void Publish(LiveUpdate update)
@@ -31,31 +24,10 @@ public sealed class LiveStatusFeed
             Latest = snapshot.Status;
         }
         List<Exception>? failures = null;
-        foreach (var listener in _listeners)
-        {
-            try
-            {
-                listener(update);
-            }
-            catch (Exception ex)
-            {
-                (failures ??= []).Add(ex);
-            }
-        }
+        _listeners.Notify(update, ex => (failures ??= []).Add(ex));
         if (failures is not null)
         {
             throw new AggregateException("A live status listener failed", failures);
-        }
-    }
-
-    private sealed class Subscription(LiveStatusFeed feed, Action<LiveUpdate> listener) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (feed._lock)
-            {
-                feed._listeners = feed._listeners.Where(l => l != listener).ToArray();
-            }
         }
     }
 }
