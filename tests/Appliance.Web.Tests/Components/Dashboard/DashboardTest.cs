@@ -12,7 +12,7 @@ namespace Appliance.Web.Tests.Components.Dashboard;
 
 /// <summary>
 /// The dashboard's and history page's services: a virtual clock, the live feed, a running config, a real
-/// health event store on a throwaway SQLite file, and (when a test adds one) a fake link history.
+/// health event store on a throwaway SQLite file, and a fake link history, empty unless a test fills one.
 /// </summary>
 public abstract class DashboardTest : ComponentTest
 {
@@ -26,6 +26,8 @@ public abstract class DashboardTest : ComponentTest
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Feed);
         Services.AddSingleton<IRunningConfigSource>(Config);
+        // An empty history unless a test adds its own (the later registration wins).
+        Services.AddSingleton<ILinkHistory>(new FakeLinkHistory());
         _data = new ServiceCollection().AddApplianceData(_directory).BuildServiceProvider();
         var factory = _data.GetRequiredService<IDbContextFactory<ApplianceDbContext>>();
         using (var db = factory.CreateDbContext())

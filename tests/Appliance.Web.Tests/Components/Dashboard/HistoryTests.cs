@@ -82,12 +82,4 @@ public sealed class HistoryTests : DashboardTest
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='history-loading']")));
         Assert.NotNull(cut.Find("[data-testid='history-summary']"));
     }
-
-    [Fact]
-    public void Without_a_history_store_the_page_says_so_instead_of_failing()
-    {
-        var cut = Render<History>();
-
-        Assert.NotNull(cut.Find("[data-testid='history-unavailable']"));
-    }
 }

@@ -72,7 +72,7 @@ public sealed class HomeChartTests : DashboardTest
     }
 
     [Fact]
-    public void Without_a_history_store_the_charts_start_empty_and_fill_live()
+    public void With_no_history_yet_the_charts_start_empty_and_fill_live()
     {
         Feed.Publish(new SnapshotUpdate(Running(Wan("dsl"))));
         var cut = Render<Home>();
