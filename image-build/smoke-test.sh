@@ -7,21 +7,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/common.sh"
-
-out=$here/out
-timeout=270
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=${2:?--out needs a directory}; shift 2 ;;
-    --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
-    *) die "unknown option: $1 (usage: smoke-test.sh [--out DIR] [--timeout SECONDS])" ;;
-  esac
-done
-[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
-[ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
+source "$here/lib/vm.sh"
+vm_options smoke-test.sh "$here/out" 270 "$@"
 ensure_packages qemu-system-x86 ovmf curl socat
 
-source "$here/lib/vm.sh"
 run=$(mktemp -d /tmp/appliance-smoke.XXXXXX)
 started=$SECONDS
 

@@ -8,23 +8,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/common.sh"
-
-out=$here/out
-timeout=900
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --out) out=${2:?--out needs a directory}; shift 2 ;;
-    --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
-    *) die "unknown option: $1 (usage: update-test.sh [--out DIR] [--timeout SECONDS])" ;;
-  esac
-done
-[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
-[ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
+source "$here/lib/vm.sh"
+vm_options update-test.sh "$here/out" 900 "$@"
 bundle=$(find "$out" -maxdepth 1 -name 'appliance-*.raucb' | head -n 1)
 [ -n "$bundle" ] || die "no appliance-*.raucb in $out: run image-build/build.sh first"
 ensure_packages qemu-system-x86 ovmf curl socat jq
 
-source "$here/lib/vm.sh"
 run=$(mktemp -d /tmp/appliance-update.XXXXXX)
 started=$SECONDS
 deadline=$((SECONDS + timeout))

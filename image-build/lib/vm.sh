@@ -9,6 +9,24 @@ vm_net="net=198.18.200.0/24,host=198.18.200.2,dns=198.18.200.3,dhcpstart=198.18.
 qemu_pid=""
 vm_port=""
 
+# vm_options SCRIPT DEFAULT_OUT DEFAULT_TIMEOUT ARGS...: the options every QEMU test takes; sets out and timeout
+# and checks that a disk image has been built.
+vm_options() {
+  local script=$1
+  out=$2
+  timeout=$3
+  shift 3
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --out) out=${2:?--out needs a directory}; shift 2 ;;
+      --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+      *) die "unknown option: $1 (usage: $script [--out DIR] [--timeout SECONDS])" ;;
+    esac
+  done
+  [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds"
+  [ -s "$out/disk.img" ] || die "no $out/disk.img: run image-build/build.sh first"
+}
+
 # A free port on the loopback address, so parallel runs do not collide.
 vm_pick_port() {
   local candidate

@@ -21,14 +21,7 @@ public sealed class BulkTcpServer : CountingServer
     {
         Endpoint = endpoint;
         Bytes = bytes;
-        _listener = ns.Invoke(() =>
-        {
-            var s = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            s.Bind(endpoint);
-            s.Listen(64);
-            return s;
-        });
+        _listener = ns.ListenTcp(endpoint, 64);
         _ = AcceptLoopAsync(Stopping.Token);
     }
 

@@ -37,14 +37,7 @@ public sealed class CountingTcpServer : CountingServer
     public CountingTcpServer(NamespaceThread ns, IPEndPoint endpoint)
     {
         Endpoint = endpoint;
-        _listener = ns.Invoke(() =>
-        {
-            var s = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            s.Bind(endpoint);
-            s.Listen(1024);
-            return s;
-        });
+        _listener = ns.ListenTcp(endpoint, 1024);
         _ = AcceptLoopAsync();
     }
 
@@ -101,12 +94,7 @@ public sealed class CountingUdpServer : CountingServer
     public CountingUdpServer(NamespaceThread ns, IPEndPoint endpoint)
     {
         Endpoint = endpoint;
-        _socket = ns.Invoke(() =>
-        {
-            var s = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(endpoint);
-            return s;
-        });
+        _socket = ns.BindUdp(endpoint);
         _ = ReceiveLoopAsync();
     }
 

@@ -73,12 +73,7 @@ public sealed class CountingDnsServer : CountingServer
     public CountingDnsServer(NamespaceThread ns, IPEndPoint endpoint)
     {
         Endpoint = endpoint;
-        _socket = ns.Invoke(() =>
-        {
-            var s = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(endpoint);
-            return s;
-        });
+        _socket = ns.BindUdp(endpoint);
         _ = ReceiveLoopAsync();
     }
 
@@ -137,14 +132,7 @@ public sealed class CountingHttpServer : CountingServer
         Endpoint = endpoint;
         Status = status;
         _certificate = certificate;
-        _listener = ns.Invoke(() =>
-        {
-            var s = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            s.Bind(endpoint);
-            s.Listen(128);
-            return s;
-        });
+        _listener = ns.ListenTcp(endpoint, 128);
         _ = AcceptLoopAsync();
     }
 
