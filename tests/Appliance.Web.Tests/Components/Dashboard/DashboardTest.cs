@@ -68,20 +68,11 @@ public abstract class DashboardTest : ComponentTest
     protected static WanStatus Wan(string name, string state = "up", long? rx = 12_500_000, long? tx = 2_000_000, double? rtt = 18.4, long? sessions = 42, string? reason = null) =>
         new(name, "eth-" + name, state, state != "down", reason ?? $"{state}: rtt {rtt} ms", rtt, 1.2, 0.5, rx, tx, 100) { Sessions = sessions };
 
-    protected override void Dispose(bool disposing)
+    // The test framework disposes asynchronously, and bUnit's async path calls Dispose(false): clean up here.
+    protected override async ValueTask DisposeAsyncCore()
     {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            _data.Dispose();
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp directory is harmless; failing the test over it would not be.
-            }
-        }
+        await base.DisposeAsyncCore();
+        await _data.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
     }
 }

@@ -105,13 +105,11 @@ public sealed class FirmwarePageTests : ComponentTest
         Assert.Equal(1, _reboot.Count);
     }
 
-    protected override void Dispose(bool disposing)
+    // The test framework disposes asynchronously, and bUnit's async path calls Dispose(false): clean up here.
+    protected override async ValueTask DisposeAsyncCore()
     {
-        base.Dispose(disposing);
-        if (disposing && Directory.Exists(_staging))
-        {
-            Directory.Delete(_staging, recursive: true);
-        }
+        await base.DisposeAsyncCore();
+        Directory.Delete(_staging, recursive: true);
     }
 
     /// <summary>A store that takes audit entries and nothing else: the page writes only those.</summary>
