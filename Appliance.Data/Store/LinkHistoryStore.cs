@@ -66,8 +66,18 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
 
     private volatile bool _closed;
 
-    /// <summary>Called by the container when the host is disposed; later flushes do nothing.</summary>
-    public void Dispose() => _closed = true;
+    /// <summary>
+    /// Called by the container when the host is disposed: later flushes do nothing, and a flush already writing is
+    /// waited out, so once this returns nothing touches the database. Bounded: a stuck disk must not hang shutdown.
+    /// </summary>
+    public void Dispose()
+    {
+        _closed = true;
+        if (_writeLock.Wait(TimeSpan.FromSeconds(5)))
+        {
+            _writeLock.Release();
+        }
+    }
 
     /// <summary>Writes the waiting rows in one transaction and deletes rows past their retention.</summary>
     public async Task FlushAsync(CancellationToken ct = default)
@@ -83,6 +93,11 @@ public sealed class LinkHistoryStore(IDbContextFactory<ApplianceDbContext> dbFac
         await _writeLock.WaitAsync(ct);
         try
         {
+            // Closed while this flush waited for the one before it.
+            if (_closed)
+            {
+                return;
+            }
             List<LinkSampleEntity> batch;
             lock (_pendingLock)
             {

@@ -106,6 +106,33 @@ public sealed class LinkHistoryStoreTests
     }
 
     [Fact]
+    public async Task Closing_waits_out_a_flush_already_writing_and_later_flushes_touch_nothing()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Services.GetRequiredService<LinkHistoryStore>();
+        store.Record(fixture.Time.GetUtcNow(), Wans(8000));
+        var hold = fixture.Faults.HoldNextCommit();
+
+        var flushing = store.FlushAsync(Ct);
+        await hold.Reached.Task.WaitAsync(Eventually.Limit, Ct);
+        var closing = Task.Run(store.Dispose, Ct);
+        // Not a timing target: the close must still be waiting while the write is held, however long that is.
+        await Task.Delay(200, Ct);
+        Assert.False(closing.IsCompleted, "the store closed while a flush was still writing");
+        hold.Release.SetResult();
+        await flushing;
+        await closing.WaitAsync(Eventually.Limit, Ct);
+
+        await using var db = await fixture.CreateDbContextAsync(Ct);
+        var written = await db.LinkSamples.CountAsync(Ct);
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        store.Record(fixture.Time.GetUtcNow(), Wans(9000));
+        await store.FlushAsync(Ct);
+        Assert.Equal(2, written);
+        Assert.Equal(written, await db.LinkSamples.CountAsync(Ct));
+    }
+
+    [Fact]
     public async Task The_recorder_samples_every_second_and_writes_in_batches()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);

@@ -113,23 +113,45 @@ public sealed class StoreFixture : IAsyncDisposable
     }
 }
 
-/// <summary>Fails the next transaction commit once armed; otherwise stays out of the way.</summary>
+/// <summary>Fails, or holds, the next transaction commit once armed; otherwise stays out of the way.</summary>
 public sealed class CommitFaultInjector : DbTransactionInterceptor
 {
     private int _armed;
+    private CommitHold? _hold;
 
     public void FailNextCommit() => Interlocked.Exchange(ref _armed, 1);
 
-    public override ValueTask<InterceptionResult> TransactionCommittingAsync(
-        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
-        Interlocked.Exchange(ref _armed, 0) == 1
-            ? throw new InvalidOperationException("Injected commit failure (disk full).")
-            : base.TransactionCommittingAsync(transaction, eventData, result, cancellationToken);
+    /// <summary>The next async commit waits, mid-write, until the test releases it: a slow disk.</summary>
+    public CommitHold HoldNextCommit() => _hold = new CommitHold();
+
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _armed, 0) == 1)
+        {
+            throw new InvalidOperationException("Injected commit failure (disk full).");
+        }
+        if (Interlocked.Exchange(ref _hold, null) is { } hold)
+        {
+            hold.Reached.TrySetResult();
+            await hold.Release.Task.WaitAsync(Eventually.Limit, cancellationToken);
+        }
+        return await base.TransactionCommittingAsync(transaction, eventData, result, cancellationToken);
+    }
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
         Interlocked.Exchange(ref _armed, 0) == 1
             ? throw new InvalidOperationException("Injected commit failure (disk full).")
             : base.TransactionCommitting(transaction, eventData, result);
+}
+
+public sealed class CommitHold
+{
+    /// <summary>Completes when a commit has reached the hold.</summary>
+    public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Complete it to let the commit go on (it goes on by itself after <see cref="Eventually.Limit"/>, failing).</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>Bounded waits for work that finishes on another thread (e.g. a timer callback).</summary>
