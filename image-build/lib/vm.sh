@@ -56,7 +56,8 @@ vm_boot() {
     -drive if=pflash,format=raw,unit=1,file="$run/vars.fd" \
     -drive if=virtio,format=raw,file="$run/disk.img" \
     -nic "user,model=virtio-net-pci,restrict=on,$vm_net,hostfwd=tcp:127.0.0.1:$vm_port-:443" \
-    -display none -monitor unix:"$run/monitor.sock",server,nowait -serial file:"$run/serial.log",append=on &
+    -display none -monitor unix:"$run/monitor.sock",server,nowait \
+    -chardev file,id=console,path="$run/serial.log",append=on -serial chardev:console &
   qemu_pid=$!
 }
 
@@ -78,6 +79,25 @@ vm_wait_off() {
 }
 
 vm_alive() { kill -0 "$qemu_pid" 2>/dev/null || die "QEMU exited"; }
+
+# vm_console_count RUN_DIR REGEX: how many lines of the console (all boots so far) match.
+vm_console_count() { grep -Ec "$2" "$1/serial.log" 2>/dev/null || true; }
+
+# vm_wait_console RUN_DIR REGEX COUNT SECONDS: waits (bounded) until COUNT console lines match, QEMU alive.
+vm_wait_console() {
+  local run=$1 regex=$2 count=$3 until=$((SECONDS + $4))
+  until [ "$(vm_console_count "$run" "$regex")" -ge "$count" ]; do
+    vm_alive
+    [ $SECONDS -lt $until ] || die "the console did not show '$regex' $count times within $4 s"
+    sleep 0.5
+  done
+}
+
+# vm_power_cut: pulls the plug (SIGKILL to the QEMU this script started): the guest gets no chance to shut down.
+vm_power_cut() {
+  kill -9 "$qemu_pid" 2>/dev/null || true
+  wait "$qemu_pid" 2>/dev/null || true
+}
 
 # Ends the QEMU this script started (by its PID), politely first.
 vm_stop() {
