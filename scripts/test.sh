@@ -23,7 +23,7 @@ set -e
 awk '/succeeded:/ {p+=$2} /failed:/ {f+=$2} /skipped:/ {s+=$2} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}' \
   <(sed -n '/Test run summary/,$p' "$log")
 
-# The image tier: build the firmware, boot it in QEMU, update it A to B (about 10 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
+# The image tier: build the firmware, boot it in QEMU, update it A to B and fall back (about 12 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
 image_status=0
 if [ "${APPLIANCE_SKIP_IMAGE:-0}" != 1 ]; then
   image_start=$SECONDS
