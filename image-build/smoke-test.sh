@@ -11,21 +11,7 @@ source "$here/lib/vm.sh"
 vm_options smoke-test.sh "$here/out" 270 "$@"
 ensure_packages qemu-system-x86 ovmf curl socat
 
-run=$(mktemp -d /tmp/appliance-smoke.XXXXXX)
-started=$SECONDS
-
-finish() {
-  local status=$?
-  [ $status -eq 0 ] || vm_screendump "$run" "$out/smoke-screen.ppm"
-  vm_stop
-  [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/smoke-serial.log"
-  if [ $status -ne 0 ]; then
-    echo "smoke test FAILED after $((SECONDS - started))s; last lines of the serial console ($out/smoke-serial.log):" >&2
-    vm_console_tail "$run" >&2
-  fi
-  rm -rf "$run"
-}
-trap finish EXIT
+vm_session smoke
 
 # The appliance redirects plain HTTP from non-loopback clients to HTTPS (self-signed): forward 443 and accept it.
 vm_start "$run" "$out/disk.img"

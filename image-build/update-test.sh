@@ -15,22 +15,8 @@ bundle=$(find "$out" -maxdepth 1 -name 'appliance-*.raucb' | head -n 1)
 [ -n "$bundle" ] || die "no appliance-*.raucb in $out: run image-build/build.sh first"
 ensure_packages qemu-system-x86 ovmf curl socat jq
 
-run=$(mktemp -d /tmp/appliance-update.XXXXXX)
-started=$SECONDS
+vm_session update
 deadline=$((SECONDS + timeout))
-
-finish() {
-  local status=$?
-  [ $status -eq 0 ] || vm_screendump "$run" "$out/update-screen.ppm"
-  vm_stop
-  [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/update-serial.log"
-  if [ $status -ne 0 ]; then
-    echo "update test FAILED after $((SECONDS - started))s; last lines of the serial console ($out/update-serial.log):" >&2
-    vm_console_tail "$run" >&2
-  fi
-  rm -rf "$run"
-}
-trap finish EXIT
 
 step() { echo "[$((SECONDS - started))s] $*"; }
 in_time() { vm_alive; [ $SECONDS -lt $deadline ] || die "$1 within ${timeout}s"; }

@@ -37,6 +37,27 @@ vm_pick_port() {
   die "no free local port found"
 }
 
+# vm_session NAME: one test's scratch folder (run), its start (started), and an exit trap that stops the guest,
+# keeps its console in out/NAME-serial.log and, on failure, a picture of the screen and the console's last lines.
+vm_session() {
+  vm_name=$1
+  run=$(mktemp -d "/tmp/appliance-$1.XXXXXX")
+  started=$SECONDS
+  trap vm_finish EXIT
+}
+
+vm_finish() {
+  local status=$?
+  [ $status -eq 0 ] || vm_screendump "$run" "$out/$vm_name-screen.ppm"
+  vm_stop
+  [ -f "$run/serial.log" ] && cp "$run/serial.log" "$out/$vm_name-serial.log"
+  if [ $status -ne 0 ]; then
+    echo "$vm_name test FAILED after $((SECONDS - started))s; last lines of the serial console ($out/$vm_name-serial.log):" >&2
+    vm_console_tail "$run" >&2
+  fi
+  rm -rf "$run"
+}
+
 # vm_start RUN_DIR DISK: boots a copy of DISK (the built image is never written); sets qemu_pid and vm_port.
 vm_start() {
   local run=$1 disk=$2

@@ -1,24 +1,15 @@
 using System.Diagnostics;
+using Appliance.Engine.Kernel;
 
 namespace Appliance.Engine.IntegrationTests.Firmware;
 
-/// <summary>Runs a tool to completion (bounded) or starts a daemon; arguments as a list, never a shell string.</summary>
+/// <summary>Runs a tool to completion or starts a daemon; arguments as a list, never a shell string.</summary>
 internal static class TestProcess
 {
-    public static async Task<string> RunAsync(string file, IEnumerable<string> args, CancellationToken ct, IDictionary<string, string>? env = null)
-    {
-        using var process = Start(file, args, env);
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', process.StartInfo.ArgumentList)} exited {process.ExitCode}: {await stderr}");
-        }
-        return await stdout;
-    }
+    private static readonly ProcessCommandRunner Runner = new();
+
+    /// <summary>Runs a tool to completion with the engine's own runner (bounded; a non-zero exit throws with its stderr).</summary>
+    public static Task<string> RunAsync(string file, IReadOnlyList<string> args, CancellationToken ct) => Runner.RunCheckedAsync(file, args, null, ct);
 
     public static Process Start(string file, IEnumerable<string> args, IDictionary<string, string>? env = null)
     {
