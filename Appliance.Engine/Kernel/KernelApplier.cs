@@ -22,7 +22,15 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
     private string? _loadedRuleset;
 
     /// <summary>The state most recently applied in full.</summary>
-    public DesiredState? LastGood => _lastGood;
+    public DesiredState? LastGood => Volatile.Read(ref _lastGood);
+
+    /// <summary>
+    /// Whether the last full apply put in place what a probe through this WAN needs: the default route of its table
+    /// (the way out) and the rule for its address (the way back in, through the WAN's strict reverse-path check).
+    /// </summary>
+    public bool CanProbe(string wanInterface) =>
+        LastGood is { } state && state.Wans.FirstOrDefault(w => w.Interface == wanInterface) is { } wan &&
+        state.Routes.Any(r => r.Table == wan.Table) && state.IpRules.Any(r => r.Table == wan.Table && r.From is not null);
 
     public async Task ApplyAsync(DesiredState desired, CancellationToken ct = default)
     {
@@ -39,7 +47,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
                 await RestoreLastGoodAsync(ct);
                 throw new KernelApplyException($"applying revision {desired.RevisionId} failed, the previous state was restored: {ex.Message}", ex);
             }
-            _lastGood = desired;
+            Volatile.Write(ref _lastGood, desired);
         }
         finally
         {
@@ -59,7 +67,6 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
 
     private async Task ApplyUncheckedAsync(DesiredState desired, CancellationToken ct)
     {
-        await ApplySysctlsAsync(desired.Sysctls, ct);
         // The table is replaced whole; skipping an identical reload keeps "apply twice changes nothing" literally true.
         if (desired.Ruleset != _loadedRuleset || !await TableExistsAsync(ct))
         {
@@ -68,6 +75,8 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         }
         await ReconcileRoutesAsync(desired.Routes, ct);
         await ReconcileRulesAsync(desired.IpRules, ct);
+        // After the routes and rules: a WAN's strict reverse-path filter needs them to find the way back.
+        await ApplySysctlsAsync(desired.Sysctls, ct);
         if (desired.Mptcp is not null)
         {
             await mptcp.ReconcileAsync(desired.Mptcp, ct);

@@ -90,6 +90,26 @@ public class KernelApplierTests
     }
 
     [Fact]
+    public async Task A_wan_can_be_probed_once_its_table_and_its_address_rule_are_in_the_kernel()
+    {
+        var cases = PlanCases.All().ToDictionary(c => c.Name, c => Planner.Plan(c.Snapshot, c.Health));
+        var applier = new KernelApplier(new FakeKernel(), NullLogger<KernelApplier>.Instance);
+        Assert.False(applier.CanProbe("wan1"));
+
+        // Carrier and gateway but no address known yet: the way out exists, the way back past strict filtering does not.
+        await applier.ApplyAsync(cases["weights_3_1"], TestContext.Current.CancellationToken);
+        Assert.False(applier.CanProbe("wan1"));
+
+        await applier.ApplyAsync(cases["own_route_heaviest_then_by_name"], TestContext.Current.CancellationToken);
+        Assert.True(applier.CanProbe("wan1"));
+        Assert.True(applier.CanProbe("wwan0"));
+        Assert.False(applier.CanProbe("wan4"));
+
+        await applier.ApplyAsync(cases["all_wans_down"], TestContext.Current.CancellationToken);
+        Assert.False(applier.CanProbe("wan1"));
+    }
+
+    [Fact]
     public async Task States_replayed_in_random_order_always_leave_exactly_that_state()
     {
         var expected = new Dictionary<int, string>();
