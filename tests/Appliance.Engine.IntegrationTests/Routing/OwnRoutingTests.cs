@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Engine.Planning;
 using Appliance.Testing;
 
 namespace Appliance.Engine.IntegrationTests.Routing;
@@ -64,8 +65,11 @@ public sealed class OwnRoutingTests(ITestOutputHelper output) : IAsyncLifetime
         await AssertNoMainDefaultRouteAsync();
         var appliance = _lab.Thread(_lab.Appliance);
 
-        // The heaviest WAN of the best tier carries the appliance's own traffic.
+        // The heaviest WAN of the best tier carries the appliance's own traffic, and the connection took that WAN's mark.
         Assert.Equal(_lab.Wans[0].ApplianceAddress, await OwnConnectionViaAsync(appliance, TimeSpan.FromSeconds(3)));
+        var wan1Mark = KernelIds.MarkOf(WanSlots.Assign(["wan1", "wan2", "wan3"])["wan1"]);
+        var own = await _lab.ExecAsync(_lab.Appliance, "conntrack", "-L", "-p", "tcp", "--dport", "8080", "--src", _lab.Wans[0].ApplianceAddress.ToString());
+        Assert.Contains($"mark={wan1Mark.ToString(System.Globalization.CultureInfo.InvariantCulture)} ", own, StringComparison.Ordinal);
 
         var clock = Stopwatch.StartNew();
         await _lab.SetIspSilentAsync(1, silent: true);
