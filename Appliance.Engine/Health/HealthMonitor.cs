@@ -19,12 +19,14 @@ public sealed partial class HealthMonitor(
     LinkObserver observer,
     ISocketFactory sockets,
     ProberSet probers,
+    KernelApplier applier,
     IHealthEventSink events,
     IOptions<EngineOptions> options,
     TimeProvider time,
     ILogger<HealthMonitor> logger) : BackgroundService, ILinkHealthSource
 {
     private readonly ProberSet _probers = probers;
+    private readonly KernelApplier _applier = applier;
     private readonly TimeProvider _time = time;
     private readonly ConcurrentDictionary<string, WanWatch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _publishLock = new();

@@ -108,7 +108,10 @@ public sealed partial class HealthMonitor
 
         private async Task RoundAsync(CancellationToken ct)
         {
-            if (!_carrier)
+            // Probes leave through the WAN's routing table and come back past its strict reverse-path check, which the
+            // engine sets up once it knows carrier and address. A probe sent before would read as loss of a link that is
+            // fine: bound to the interface without a route, the kernel even looks for the target on the link.
+            if (!_carrier || !_owner._applier.CanProbe(Wan.Interface))
             {
                 return;
             }

@@ -17,11 +17,20 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
 {
     private readonly MptcpApplier mptcp = new(runner);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _reportedForeignRules = new(StringComparer.Ordinal);
     private DesiredState? _lastGood;
     private string? _loadedRuleset;
 
     /// <summary>The state most recently applied in full.</summary>
-    public DesiredState? LastGood => _lastGood;
+    public DesiredState? LastGood => Volatile.Read(ref _lastGood);
+
+    /// <summary>
+    /// Whether the last full apply put in place what a probe through this WAN needs: the default route of its table
+    /// (the way out) and the rule for its address (the way back in, through the WAN's strict reverse-path check).
+    /// </summary>
+    public bool CanProbe(string wanInterface) =>
+        LastGood is { } state && state.Wans.FirstOrDefault(w => w.Interface == wanInterface) is { } wan &&
+        state.Routes.Any(r => r.Table == wan.Table) && state.IpRules.Any(r => r.Table == wan.Table && r.From is not null);
 
     public async Task ApplyAsync(DesiredState desired, CancellationToken ct = default)
     {
@@ -38,7 +47,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
                 await RestoreLastGoodAsync(ct);
                 throw new KernelApplyException($"applying revision {desired.RevisionId} failed, the previous state was restored: {ex.Message}", ex);
             }
-            _lastGood = desired;
+            Volatile.Write(ref _lastGood, desired);
         }
         finally
         {
@@ -58,7 +67,6 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
 
     private async Task ApplyUncheckedAsync(DesiredState desired, CancellationToken ct)
     {
-        await ApplySysctlsAsync(desired.Sysctls, ct);
         // The table is replaced whole; skipping an identical reload keeps "apply twice changes nothing" literally true.
         if (desired.Ruleset != _loadedRuleset || !await TableExistsAsync(ct))
         {
@@ -67,6 +75,8 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         }
         await ReconcileRoutesAsync(desired.Routes, ct);
         await ReconcileRulesAsync(desired.IpRules, ct);
+        // After the routes and rules: a WAN's strict reverse-path filter needs them to find the way back.
+        await ApplySysctlsAsync(desired.Sysctls, ct);
         if (desired.Mptcp is not null)
         {
             await mptcp.ReconcileAsync(desired.Mptcp, ct);
@@ -129,8 +139,10 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
             }
             await runner.RunCheckedAsync("ip", args, null, ct);
         }
-        var keep = desired.ToHashSet();
-        foreach (var route in existing.Where(r => !keep.Contains(r)))
+        // "replace" has already taken the place of a changed route (same table and destination): deleting that key
+        // again would delete the new one.
+        var keep = desired.Select(r => (r.Table, r.Destination)).ToHashSet();
+        foreach (var route in existing.Where(r => !keep.Contains((r.Table, r.Destination))))
         {
             await runner.RunCheckedAsync("ip", ["route", "del", .. TypeArgs(route), route.Destination, "table", Invariant(route.Table)], null, ct);
         }
@@ -142,19 +154,25 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         var keep = desired.ToHashSet();
         foreach (var rule in existing.Where(r => !keep.Contains(r)))
         {
-            await runner.RunCheckedAsync("ip", ["rule", "del", .. RuleArgs(rule)], null, ct);
+            if (rule.Unmanaged is not null)
+            {
+                // "ip rule del" matches on the selectors it is given and takes the first rule that fits: without all of
+                // this rule's, it could take one of the appliance's own instead. Left in place, and said once.
+                if (_reportedForeignRules.Add(rule.ToString()))
+                {
+                    LogForeignRule(logger, rule.ToString());
+                }
+                continue;
+            }
+            await runner.RunCheckedAsync("ip", ["rule", "del", .. IpRuleParser.Arguments(rule)], null, ct);
         }
         foreach (var rule in desired.Where(r => !existing.Contains(r)))
         {
-            await runner.RunCheckedAsync("ip", ["rule", "add", .. RuleArgs(rule)], null, ct);
+            await runner.RunCheckedAsync("ip", ["rule", "add", .. IpRuleParser.Arguments(rule)], null, ct);
         }
     }
 
     private static string[] TypeArgs(RouteSpec route) => route.Type == "unicast" ? [] : [route.Type];
-
-    private static string[] RuleArgs(IpRuleSpec rule) => rule.From is null
-        ? ["priority", Invariant(rule.Priority), "fwmark", $"0x{rule.Mark:x}/0x{rule.Mask:x}", "lookup", Invariant(rule.Table)]
-        : ["priority", Invariant(rule.Priority), "from", rule.From, "lookup", Invariant(rule.Table)];
 
     /// <summary>IPv4 routes in the appliance's tables as the kernel holds them.</summary>
     public async Task<IReadOnlyList<RouteSpec>> ReadRoutesAsync(CancellationToken ct = default)
@@ -181,41 +199,14 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         return routes;
     }
 
-    /// <summary>ip rules in the appliance's priority range as the kernel holds them.</summary>
-    public async Task<IReadOnlyList<IpRuleSpec>> ReadRulesAsync(CancellationToken ct = default)
-    {
-        var json = await runner.RunCheckedAsync("ip", ["-j", "-4", "rule", "show"], null, ct);
-        var rules = new List<IpRuleSpec>();
-        using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
-        foreach (var rule in doc.RootElement.EnumerateArray())
-        {
-            var priority = rule.GetProperty("priority").GetInt32();
-            if (priority is < KernelIds.FirstRulePriority or > KernelIds.LastRulePriority)
-            {
-                continue;
-            }
-            var source = rule.TryGetProperty("src", out var src) ? src.GetString() : null;
-            if (source is not null && source != "all" && rule.TryGetProperty("srclen", out var srclen))
-            {
-                source += "/" + srclen.GetInt32().ToString(CultureInfo.InvariantCulture);
-            }
-            var from = source is null or "all" ? null : source;
-            rules.Add(new IpRuleSpec(
-                priority,
-                from is null ? ParseHex(rule, "fwmark") : 0,
-                from is null ? ParseHex(rule, "fwmask", uint.MaxValue) : 0,
-                int.Parse(rule.GetProperty("table").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture),
-                from));
-        }
-        return rules;
-    }
-
-    private static uint ParseHex(JsonElement element, string property, uint fallback = 0) =>
-        element.TryGetProperty(property, out var value) && value.GetString() is { } text
-            ? uint.Parse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
-            : fallback;
+    /// <summary>ip rules in the appliance's priority range as the kernel holds them, whoever added them.</summary>
+    public async Task<IReadOnlyList<IpRuleSpec>> ReadRulesAsync(CancellationToken ct = default) =>
+        IpRuleParser.Parse(await runner.RunCheckedAsync("ip", IpRuleParser.ShowArguments, null, ct));
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An ip rule in the appliance's priority range has a form the appliance does not manage; it is left in place: {Rule}")]
+    private static partial void LogForeignRule(ILogger logger, string rule);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Restoring the last good kernel state failed")]
     private static partial void LogRestoreFailed(ILogger logger, Exception exception);

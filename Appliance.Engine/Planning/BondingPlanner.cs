@@ -2,7 +2,7 @@ using Appliance.Engine.Configuration;
 
 namespace Appliance.Engine.Planning;
 
-/// <summary>What bonding adds to the kernel state: MPTCP endpoints and limits, source routing, the TPROXY path.</summary>
+/// <summary>What bonding adds to the kernel state: MPTCP endpoints and limits, the TPROXY path.</summary>
 /// <param name="Unavailable">Why bond rules fall back to balancing, when <see cref="Plan"/> is null.</param>
 internal sealed record BondingLayout(
     MptcpSpec? Mptcp,
@@ -41,10 +41,8 @@ internal static class BondingPlanner
         var usable = members.Where(m => m.Wan.Plan.Usable && m.Wan.Address is not null).ToList();
         var endpoints = usable.Select(m => new MptcpEndpointSpec(m.Id, m.Wan.Address!, m.Wan.Plan.Interface, m.Backup)).ToList();
         var limits = new MptcpLimits(Math.Clamp(members.Count, 1, KernelIds.MaxMptcpLimit), 0);
-        var rules = members.Where(m => m.Wan.Routed && m.Wan.Address is not null)
-            .Select(m => new IpRuleSpec(KernelIds.SourceRulePriority, 0, 0, m.Wan.Plan.Table, m.Wan.Address))
-            .Append(new IpRuleSpec(KernelIds.MarkRulePriority, KernelIds.BondMark, KernelIds.MarkMask, KernelIds.ProxyTable))
-            .ToList();
+        // Each subflow leaves by its own WAN through the source-address rules every routed WAN has (RoutingPlanner).
+        IpRuleSpec[] rules = [new(KernelIds.ProxyRulePriority, KernelIds.BondMark, KernelIds.MarkMask, KernelIds.ProxyTable)];
         RouteSpec[] routes = [new(KernelIds.ProxyTable, "default", null, "lo", "local")];
         foreach (var member in members.Where(m => m.Wan.Plan.Usable && m.Wan.Address is null))
         {

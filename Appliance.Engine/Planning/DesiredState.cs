@@ -30,12 +30,55 @@ public sealed record RouteSpec(int Table, string Destination, string? Via, strin
     public override string ToString() => $"route table {Table} {(Type == "unicast" ? "" : Type + " ")}{Destination}{(Via is null ? "" : " via " + Via)} dev {Device}";
 }
 
-/// <summary>A policy routing rule: packets with this mark, or from this source address, use this table.</summary>
+/// <summary>
+/// A policy routing rule: packets from this source address, or with this mark (when <see cref="Mask"/> is not 0), or all
+/// packets when neither is given, look up this table.
+/// </summary>
+/// <param name="Table">A table number; the kernel's own are 255 local, 254 main, 253 default.</param>
 public sealed record IpRuleSpec(int Priority, uint Mark, uint Mask, int Table, string? From = null)
 {
-    public override string ToString() => From is null
-        ? $"rule priority {Priority} fwmark 0x{Mark:x8}/0x{Mask:x8} lookup {Table}"
-        : $"rule priority {Priority} from {From} lookup {Table}";
+    /// <summary>Routes of the table with a prefix this long or shorter are ignored (0: everything but default routes is used).</summary>
+    public int? SuppressPrefixLength { get; init; }
+
+    /// <summary>
+    /// Selectors or an action the appliance never writes (<c>iif</c>, <c>not</c>, <c>goto</c>, <c>blackhole</c>, …), as the
+    /// kernel shows them; set only on rules read back from the kernel. Such a rule never equals a planned one.
+    /// </summary>
+    public string? Unmanaged { get; init; }
+
+    /// <summary>In <c>ip rule</c>'s words, for golden files and logs.</summary>
+    public override string ToString()
+    {
+        var text = $"rule priority {Priority}";
+        text += From is null ? (Mask == 0 ? " from all" : "") : $" from {From}";
+        if (Mask != 0)
+        {
+            text += $" fwmark 0x{Mark:x8}/0x{Mask:x8}";
+        }
+        if (Unmanaged is not null)
+        {
+            text += " " + Unmanaged;
+        }
+        if (Table != 0)
+        {
+            // 0: a rule read back whose action is no lookup (blackhole, goto, …); Unmanaged says which.
+            text += $" lookup {TableName(Table)}";
+        }
+        if (SuppressPrefixLength is { } length)
+        {
+            text += $" suppress_prefixlength {length}";
+        }
+        return text;
+    }
+
+    /// <summary>The kernel's names for its own tables, numbers for the rest (as <c>ip rule</c> takes them).</summary>
+    public static string TableName(int table) => table switch
+    {
+        255 => "local",
+        254 => "main",
+        253 => "default",
+        _ => table.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>

@@ -29,27 +29,13 @@ public static class Planner
             warnings.Add("no WAN is usable: new sessions are refused until one recovers");
         }
 
-        // A WAN with carrier keeps its route even when probes call it down: the probes need it to see it recover.
-        var routes = wans.Where(w => w.Routed)
-            .Select(w => new RouteSpec(w.Plan.Table, "default", w.Gateway!, w.Plan.Interface))
-            .ToList();
-        var ipRules = wans
-            .Select(w => new IpRuleSpec(KernelIds.MarkRulePriority, w.Plan.Mark, KernelIds.MarkMask, w.Plan.Table))
-            .OrderBy(r => r.Table)
-            .ToList();
-        var sysctls = new List<SysctlSpec>();
-        if (wans.Count > 0)
-        {
-            sysctls.Add(new SysctlSpec("net/ipv4/ip_forward", "1"));
-            // Policy routing makes paths asymmetric; strict reverse-path filtering would drop legitimate replies.
-            // Only for routed WANs: the interface of a down WAN may not exist at all (an unplugged modem).
-            sysctls.AddRange(wans.Where(w => w.Routed).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
-        }
-
+        var routing = RoutingPlanner.Plan(wans, active);
         var bonding = BondingPlanner.Plan(config, wans, warnings);
-        routes.AddRange(bonding.Routes);
-        ipRules.AddRange(bonding.Rules);
-        sysctls.AddRange(bonding.Sysctls);
+        var routes = routing.Routes.Concat(bonding.Routes).ToList();
+        var ipRules = routing.Rules.Concat(bonding.Rules)
+            .OrderBy(r => r.Priority).ThenBy(r => r.Table).ThenBy(r => r.From, StringComparer.Ordinal)
+            .ToList();
+        var sysctls = routing.Sysctls.Concat(bonding.Sysctls).ToList();
         var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, bonding, warnings);
         return new DesiredState(snapshot.RevisionId, ruleset, routes, ipRules, sysctls, wans.Select(w => w.Plan).ToList(), warnings)
         {

@@ -39,6 +39,7 @@ internal static class RulesetRenderer
             RenderOutput(t, bond);
             RenderForward(t, wans);
             RenderTransmitCounters(t, wans);
+            RenderOwnTrafficMarks(t, wans);
             RenderPostrouting(t, wans);
         }
         t.Append("}\n");
@@ -88,7 +89,10 @@ internal static class RulesetRenderer
             // Sessions opened from the internet are answered through the WAN they arrived on.
             t.Append(CultureInfo.InvariantCulture, $"\t\tiifname \"{wan.Interface}\" ct state new ct mark set {Hex(wan.Mark)}\n");
         }
-        // Only packets entering from the LAN take a mark: a reply arriving on a WAN with the mark would be routed back out.
+        // A packet arriving on a WAN carries its session's mark through routing, so the WAN's strict reverse-path check
+        // (src_valid_mark) finds the way back in that WAN's table. Replies to the LAN still reach it: main's connected
+        // routes are looked up before the mark rules (KernelIds.MainRulePriority).
+        t.Append(CultureInfo.InvariantCulture, $"\t\tiifname {Set(wans.Select(w => Quote(w.Interface)))} meta mark set ct mark return\n");
         t.Append(lan.Interfaces.Count > 0
             ? $"\t\tiifname != {Set(lan.Interfaces.Select(Quote))} return\n"
             : $"\t\tiifname {Set(wans.Select(w => Quote(w.Interface)).Append("\"lo\""))} return\n");
@@ -238,6 +242,23 @@ internal static class RulesetRenderer
         foreach (var wan in wans)
         {
             t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "tx")}\"\n");
+        }
+        t.Append("\t}\n");
+    }
+
+    /// <summary>
+    /// A connection leaving a WAN without a session mark (the appliance's own, routed by its default route) takes the
+    /// WAN's mark: its replies pass the WAN's strict reverse-path check, and it stays on that WAN when the default
+    /// route moves. Socket-marked traffic (probes) has chosen its WAN already and stays out of the per-WAN sessions.
+    /// </summary>
+    private static void RenderOwnTrafficMarks(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    {
+        t.Append("\tchain postrouting_mark {\n\t\ttype filter hook postrouting priority mangle; policy accept;\n");
+        t.Append(CultureInfo.InvariantCulture, $"\t\tmeta mark & {Hex(KernelIds.MarkMask)} != 0 return\n");
+        t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 return\n");
+        foreach (var wan in wans)
+        {
+            t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" ct mark set {Hex(wan.Mark)}\n");
         }
         t.Append("\t}\n");
     }

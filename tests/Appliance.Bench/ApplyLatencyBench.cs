@@ -212,7 +212,7 @@ public sealed class ApplyLatencyBench(string prefix, int rules, int coldSamples,
         }
         foreach (var rule in applied.IpRules)
         {
-            batch.Append(CultureInfo.InvariantCulture, $"rule del priority {rule.Priority} fwmark 0x{rule.Mark:x}/0x{rule.Mask:x} lookup {rule.Table}\n");
+            batch.Append(CultureInfo.InvariantCulture, $"rule del {string.Join(' ', IpRuleParser.Arguments(rule))}\n");
         }
         if (batch.Length > 0)
         {

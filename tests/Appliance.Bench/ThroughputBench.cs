@@ -19,7 +19,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
 
     public const string Setup =
         "NetnsLab lan ─ appliance ─ 2 unshaped ISP routers (veth, BCP 38 filter) ─ inet; iperf3 TCP from lan (198.18.0.2) to inet (203.0.113.10:5201), " +
-        "Gbit/s received. plain = ip_forward=1, 'oifname wan1 masquerade', main default route via wan1, no appliance table/routes/rules; " +
+        "Gbit/s received. plain = ip_forward=1, 'oifname wan1 masquerade', a main default route via wan1 (added for this mode only), no appliance table/routes/rules; " +
         "engine = Planner + KernelApplier with 2 WANs and the benchmark rules (the flow walks every rule to the default balance chain). " +
         "Rounds alternate the order (plain/engine, engine/plain); medians over rounds.";
 
@@ -34,9 +34,9 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
         var applier = new KernelApplier(app, NullLogger<KernelApplier>.Instance);
         var config = BenchConfig.Create(2, rules);
         var desired = Planner.Plan(BenchConfig.Snapshot(1, config), BenchConfig.AllUp(config));
-        // rp_filter as the lab left it, to undo the engine's setting for plain forwarding; ip_forward stays 1 throughout.
+        // Reverse-path settings as the lab left them, to undo the engine's for plain forwarding; ip_forward stays 1 throughout.
         var rpFilters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var sysctl in desired.Sysctls.Where(s => s.Key.EndsWith("/rp_filter", StringComparison.Ordinal)))
+        foreach (var sysctl in desired.Sysctls.Where(s => s.Key.EndsWith("/rp_filter", StringComparison.Ordinal) || s.Key.EndsWith("/src_valid_mark", StringComparison.Ordinal)))
         {
             rpFilters[sysctl.Key] = (await app.RunCheckedAsync("sysctl", ["-n", sysctl.Key], null, ct)).Trim();
         }
@@ -50,7 +50,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
         {
             foreach (var next in round % 2 == 0 ? new[] { Mode.Plain, Mode.Engine } : [Mode.Engine, Mode.Plain])
             {
-                mode = await SwitchAsync(app, applier, desired, rpFilters, mode, next, ct);
+                mode = await SwitchAsync(lab, app, applier, desired, rpFilters, mode, next, ct);
                 foreach (var count in streams)
                 {
                     var before = mode == Mode.Engine ? await NewSessionCountersAsync(app, ct) : null;
@@ -93,7 +93,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
         list.Add(value);
     }
 
-    private static async Task<Mode> SwitchAsync(ProcessCommandRunner app, KernelApplier applier, DesiredState desired,
+    private static async Task<Mode> SwitchAsync(NetnsLab lab, ProcessCommandRunner app, KernelApplier applier, DesiredState desired,
         IReadOnlyDictionary<string, string> rpFilters, Mode from, Mode to, CancellationToken ct)
     {
         if (to == Mode.Plain)
@@ -104,6 +104,8 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
             }
             await app.RunCheckedAsync("nft", ["-f", "-"],
                 $"table ip {PlainTable} {{\n\tchain postrouting {{\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname \"wan1\" masquerade\n\t}}\n}}\n", ct);
+            // The baseline is a plain router, whose only way out is a default route in main; the engine never needs one.
+            await app.RunCheckedAsync("ip", ["route", "replace", "default", "via", lab.Wans[0].Gateway.ToString(), "dev", lab.Wans[0].Interface], null, ct);
             if ((await app.RunAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct)).Succeeded ||
                 (await applier.ReadRulesAsync(ct)).Count > 0 || (await applier.ReadRoutesAsync(ct)).Count > 0)
             {
@@ -115,6 +117,7 @@ public sealed class ThroughputBench(string prefix, int seconds, int rounds, int 
             if (from == Mode.Plain)
             {
                 await app.RunCheckedAsync("nft", ["delete", "table", "ip", PlainTable], null, ct);
+                await app.RunCheckedAsync("ip", ["route", "del", "default", "table", "main"], null, ct);
             }
             await applier.ApplyAsync(desired, ct);
             await app.RunCheckedAsync("nft", ["list", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct);

@@ -124,8 +124,8 @@ public sealed class BalancingTests : IAsyncLifetime
     [Fact]
     public async Task Replies_to_sessions_from_the_internet_leave_by_the_wan_they_came_in_on()
     {
-        // The appliance's main route points at wan1; a connection arriving on wan2 must still be answered via wan2,
-        // or ISP 2's source filter drops the reply and the connection never completes.
+        // The appliance's own default route points at wan1 (equal weights, first by name); a connection arriving on wan2
+        // must still be answered via wan2, or ISP 2's source filter drops the reply and the connection never completes.
         await _appliance.ConfigureAsync([ApplianceUnderTest.Wan(Wan1), ApplianceUnderTest.Wan(Wan2)]);
         using var local = new CountingTcpServer(_lab.Thread(_lab.Appliance), new IPEndPoint(IPAddress.Any, 9000));
 

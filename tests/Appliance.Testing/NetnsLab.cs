@@ -167,12 +167,12 @@ public sealed class NetnsLab : IAsyncDisposable
         await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Server + "/32", "dev", "lo");
         await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Hub + "/32", "dev", "lo");
 
+        // The appliance's namespace gets its links and their addresses only: no default route in its main table, as on a
+        // box whose WANs are configured only in the appliance. Routes and rules beyond that are the engine's to make.
         foreach (var wan in Wans)
         {
             await BuildWanAsync(wan, ct);
         }
-        // Like a DHCP-learned default: the appliance's own traffic leaves by the first WAN.
-        await ExecAsync(Appliance, "ip", "route", "add", "default", "via", Wans[0].Gateway.ToString(), "dev", Wans[0].Interface);
     }
 
     private async Task BuildWanAsync(LabWan wan, CancellationToken ct)

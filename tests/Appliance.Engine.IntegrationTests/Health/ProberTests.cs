@@ -4,17 +4,19 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Appliance.Engine.Configuration;
+using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Engine.IntegrationTests.Health;
 
 /// <summary>
-/// The probers on a real kernel: each probe must leave by the WAN it is bound to (the responder sees that WAN's
-/// address) although the appliance's main default route points at wan1, and a silent ISP must read as loss within
-/// the timeout.
+/// The probers on a real kernel, with the routing the engine plans for two WANs: each probe must leave by the WAN it is
+/// bound to (the responder sees that WAN's address) although the appliance's own default route points at wan1, its
+/// answer must pass that WAN's strict reverse-path filter, and a silent ISP must read as loss within the timeout.
 /// </summary>
 public sealed class ProberTests : IAsyncLifetime
 {
@@ -27,6 +29,7 @@ public sealed class ProberTests : IAsyncLifetime
     private const int HttpPort = 8081;
 
     private NetnsLab _lab = null!;
+    private Dictionary<string, uint> _marks = null!;
     private NamespaceSocketFactory _sockets = null!;
     private ProberSet _probers = null!;
     private CountingIcmpEchoListener _icmp = null!;
@@ -43,16 +46,17 @@ public sealed class ProberTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)]);
-        // Policy routing as the engine sets it up: a table per WAN with its default route, chosen by the socket mark.
-        foreach (var wan in _lab.Wans)
+        // Policy routing as the engine sets it up (planned and applied by the engine's own code, nothing by hand): a
+        // table per WAN chosen by the socket mark or the WAN's address, strict reverse-path filtering on the WANs.
+        var config = new ApplianceConfig
         {
-            var table = KernelIds.TableOf(wan.Index).ToString(CultureInfo.InvariantCulture);
-            await _lab.ExecAsync(_lab.Appliance, "ip", "route", "replace", "default", "via", wan.Gateway.ToString(), "dev", wan.Interface, "table", table, "onlink");
-            await _lab.ExecAsync(_lab.Appliance, "ip", "rule", "add", "priority", KernelIds.MarkRulePriority.ToString(CultureInfo.InvariantCulture),
-                "fwmark", $"0x{KernelIds.MarkOf(wan.Index):x}/0x{KernelIds.MarkMask:x}", "lookup", table);
-            // Loose reverse-path filtering, as the engine sets: replies to wan2 come from an address the main table routes via wan1.
-            await _lab.ExecAsync(_lab.Appliance, "sysctl", "-q", "-w", $"net.ipv4.conf.{wan.Interface}.rp_filter=2");
-        }
+            Wans = _lab.Wans.Select(w => new WanLink { Name = w.Interface, Interface = w.Interface, Gateway = w.Gateway.ToString() }).ToList(),
+            Settings = new ApplianceSettings { Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] } },
+        };
+        var health = _lab.Wans.ToDictionary(w => w.Interface, w => new LinkHealth(LinkState.Up, "up", Address: w.ApplianceAddress.ToString()));
+        var state = Planner.Plan(new ConfigSnapshot(1, config, DateTimeOffset.UtcNow), health);
+        _marks = state.Wans.ToDictionary(w => w.Interface, w => w.Mark);
+        await new KernelApplier(new ProcessCommandRunner(_lab.Appliance), NullLogger<KernelApplier>.Instance).ApplyAsync(state);
         var inet = _lab.Thread(_lab.Inet);
         _icmp = new CountingIcmpEchoListener(inet, LabAddresses.Server);
         _tcp = new CountingTcpServer(inet, new IPEndPoint(LabAddresses.Server, TcpPort));
@@ -80,7 +84,7 @@ public sealed class ProberTests : IAsyncLifetime
     [MemberData(nameof(Methods))]
     public async Task A_probe_is_answered_and_leaves_by_the_wan_it_is_bound_to(ProbeMethod method)
     {
-        // wan2 first: the main default route is via wan1, so only the mark and the device binding can send it via wan2.
+        // wan2 first: the appliance's own default route is via wan1, so only the mark and the device binding can send it via wan2.
         foreach (var (wan, other) in new[] { (Wan2, Wan1), (Wan1, Wan2) })
         {
             var responder = ResponderFor(method);
@@ -217,7 +221,7 @@ public sealed class ProberTests : IAsyncLifetime
     private LabWan Wan1 => _lab.Wans[0];
     private LabWan Wan2 => _lab.Wans[1];
 
-    private static WanBinding Binding(LabWan wan) => new(wan.Interface, KernelIds.MarkOf(wan.Index));
+    private WanBinding Binding(LabWan wan) => new(wan.Interface, _marks[wan.Interface]);
 
     /// <summary>Targets written as in the configuration, so parsing and probing are exercised together.</summary>
     private static ProbeTarget Target(ProbeMethod method)

@@ -7,8 +7,8 @@ namespace Appliance.Engine.Tests.Kernel;
 internal sealed class FakeKernel : ICommandRunner
 {
     private readonly SortedDictionary<(int Table, string Dst), (string? Via, string Dev, string Type)> _routes = new();
-    // Mark is "value/mask" for fwmark rules, "from ADDR" for source rules, "" for the kernel's own.
-    private readonly SortedSet<(int Priority, string Mark, int Table)> _rules = new();
+    // In the kernel's order (priority, then insertion), each as "ip -N -j rule show" prints it.
+    private readonly List<Dictionary<string, object?>> _rules = [];
     private readonly SortedDictionary<int, (string Address, string Dev, string Flags)> _endpoints = new();
     private string _limits = "add_addr_accepted 0 subflows 2";
     private readonly SortedDictionary<string, string> _sysctls = new(StringComparer.Ordinal);
@@ -18,8 +18,8 @@ internal sealed class FakeKernel : ICommandRunner
         // State that belongs to others and must survive every apply.
         _routes[(254, "default")] = ("198.51.100.254", "eth0", "unicast");
         _endpoints[1] = ("198.51.100.7", "eth0", "signal");
-        _rules.Add((0, "", 255));
-        _rules.Add((32766, "", 254));
+        AddRule(new() { ["priority"] = 0, ["src"] = "all", ["table"] = "255" });
+        AddRule(new() { ["priority"] = 32766, ["src"] = "all", ["table"] = "254" });
     }
 
     public string? Ruleset { get; private set; }
@@ -29,7 +29,7 @@ internal sealed class FakeKernel : ICommandRunner
     /// <summary>The state as text; sysctls only on request, because they are set but never reverted (their old value is unknown).</summary>
     public string Dump(bool withSysctls = true) =>
         $"nft:\n{Ruleset}\nroutes:\n{string.Join('\n', _routes.Select(r => $"{r.Key.Table} {(r.Value.Type == "unicast" ? "" : r.Value.Type + " ")}{r.Key.Dst} {r.Value.Via} {r.Value.Dev}"))}\n" +
-        $"rules:\n{string.Join('\n', _rules.Select(r => $"{r.Priority} {r.Mark} {r.Table}"))}\n" +
+        $"rules:\n{string.Join('\n', _rules.Select(Describe).Order(StringComparer.Ordinal))}\n" +
         $"mptcp endpoints:\n{string.Join('\n', _endpoints.Select(e => $"{e.Key} {e.Value.Address} {e.Value.Dev} {e.Value.Flags}"))}\n" +
         // MPTCP limits are global like sysctls: set when bonding, left as they are afterwards.
         (withSysctls ? $"sysctls:\n{string.Join('\n', _sysctls.Select(s => $"{s.Key}={s.Value}"))}\nmptcp limits: {_limits}\n" : "");
@@ -102,12 +102,8 @@ internal sealed class FakeKernel : ICommandRunner
                     ["type"] = r.Value.Type == "unicast" ? null : r.Value.Type,
                     ["dst"] = r.Key.Dst, ["gateway"] = r.Value.Via, ["dev"] = r.Value.Dev, ["table"] = r.Key.Table == 254 ? "main" : r.Key.Table.ToString(),
                 }.Where(kv => kv.Value is not null).ToDictionary())));
-            case ["-j", "-4", "rule", "show"]:
-                return Ok(JsonSerializer.Serialize(_rules.Select(r => r.Mark.Length == 0
-                    ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["table"] = r.Table == 255 ? "local" : "main" }
-                    : r.Mark.StartsWith("from ", StringComparison.Ordinal)
-                        ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = r.Mark[5..], ["table"] = r.Table.ToString() }
-                        : new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["fwmark"] = r.Mark.Split('/')[0], ["fwmask"] = r.Mark.Split('/')[1], ["table"] = r.Table.ToString() })));
+            case ["-N", "-j", "-4", "rule", "show"]:
+                return Ok(JsonSerializer.Serialize(_rules));
             case ["route", "replace", var dst, "via", var via, "dev", var dev, "table", var table, "onlink"]:
                 _routes[(int.Parse(table), dst)] = (via, dev, "unicast");
                 Mutations.Add(line);
@@ -122,20 +118,25 @@ internal sealed class FakeKernel : ICommandRunner
             case ["route", "del", "local", var dst, "table", var table]:
                 Mutations.Add(line);
                 return _routes.Remove((int.Parse(table), dst)) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such process");
-            case ["rule", "add", "priority", var p, "fwmark", var mark, "lookup", var table]:
-                _rules.Add((int.Parse(p), mark, int.Parse(table)));
+            case ["rule", "add", ..]:
                 Mutations.Add(line);
+                var added = ParseRule(a.Skip(2).ToList());
+                if (added is null)
+                {
+                    return new CommandResult(1, "", $"unsupported rule: {line}");
+                }
+                if (_rules.Any(r => Same(r, added)))
+                {
+                    return new CommandResult(2, "", "RTNETLINK answers: File exists");
+                }
+                AddRule(added);
                 return Ok();
-            case ["rule", "add", "priority", var p, "from", var from, "lookup", var table]:
-                _rules.Add((int.Parse(p), "from " + from, int.Parse(table)));
+            case ["rule", "del", ..]:
                 Mutations.Add(line);
-                return Ok();
-            case ["rule", "del", "priority", var p, "fwmark", var mark, "lookup", var table]:
-                Mutations.Add(line);
-                return _rules.Remove((int.Parse(p), mark, int.Parse(table))) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
-            case ["rule", "del", "priority", var p, "from", var from, "lookup", var table]:
-                Mutations.Add(line);
-                return _rules.Remove((int.Parse(p), "from " + from, int.Parse(table))) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
+                // Like the kernel: the first rule that has every selector given; what is not given matches anything.
+                var selectors = ParseRule(a.Skip(2).ToList());
+                var victim = selectors is null ? null : _rules.FirstOrDefault(r => selectors.All(kv => kv.Key == "src" && Equals(kv.Value, "all") || Equals(Normal(r.GetValueOrDefault(kv.Key)), Normal(kv.Value))));
+                return victim is not null && _rules.Remove(victim) ? Ok() : new CommandResult(2, "", "RTNETLINK answers: No such file or directory");
             case ["mptcp", "limits", "show"]:
                 return Ok(_limits + " \n");
             case ["mptcp", "limits", "set", "subflows", var subflows, "add_addr_accepted", var accepted]:
@@ -161,6 +162,59 @@ internal sealed class FakeKernel : ICommandRunner
                 return new CommandResult(1, "", $"unsupported ip call: {line}");
         }
     }
+
+    /// <summary>Adds a rule as another program would, in the shape "ip -N -j rule show" prints (e.g. with "iif" or "goto").</summary>
+    public void AddRule(Dictionary<string, object?> rule)
+    {
+        var priority = Convert.ToInt32(rule["priority"]);
+        var at = _rules.FindIndex(r => Convert.ToInt32(r["priority"]) > priority);
+        _rules.Insert(at < 0 ? _rules.Count : at, rule);
+    }
+
+    /// <summary>"ip rule add/del" arguments in the forms the appliance uses, as the kernel would list the rule; null for others.</summary>
+    private static Dictionary<string, object?>? ParseRule(IReadOnlyList<string> a)
+    {
+        var rule = new Dictionary<string, object?> { ["src"] = "all" };
+        for (var i = 0; i + 1 < a.Count; i += 2)
+        {
+            switch (a[i])
+            {
+                case "priority":
+                    rule["priority"] = int.Parse(a[i + 1]);
+                    break;
+                case "from":
+                    var slash = a[i + 1].IndexOf('/');
+                    rule["src"] = slash < 0 ? a[i + 1] : a[i + 1][..slash];
+                    if (slash >= 0)
+                    {
+                        rule["srclen"] = int.Parse(a[i + 1][(slash + 1)..]);
+                    }
+                    break;
+                case "fwmark":
+                    var parts = a[i + 1].Split('/');
+                    rule["fwmark"] = parts[0];
+                    rule["fwmask"] = parts[1];
+                    break;
+                case "lookup":
+                    rule["table"] = a[i + 1] switch { "main" => "254", "local" => "255", "default" => "253", var n => int.Parse(n).ToString() };
+                    break;
+                case "suppress_prefixlength":
+                    rule["suppress_prefixlen"] = int.Parse(a[i + 1]);
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return a.Count % 2 == 0 && rule.ContainsKey("priority") ? rule : null;
+    }
+
+    private static bool Same(Dictionary<string, object?> a, Dictionary<string, object?> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && Equals(Normal(v), Normal(kv.Value)));
+
+    private static object? Normal(object? value) => value is JsonElement e ? e.ToString() : value?.ToString();
+
+    private static string Describe(Dictionary<string, object?> rule) =>
+        string.Join(' ', rule.OrderBy(kv => kv.Key != "priority").Select(kv => kv.Value is null ? kv.Key : $"{kv.Key} {kv.Value}"));
 
     /// <summary>The marks whose sessions were flushed, in order.</summary>
     public List<string> Flushed { get; } = [];

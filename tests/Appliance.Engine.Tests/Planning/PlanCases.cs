@@ -105,6 +105,16 @@ internal static class PlanCases
         yield return ("bonding_member_down_loses_its_endpoint", Snap(bonded), BondHealth(ProbeDown, Up));
         yield return ("bonding_members_down_tcp_is_balanced", Snap(bonded with { Wans = bonded.Wans.Where(w => w.Name != "lte").ToList() }), BondHealth(ProbeDown, Down));
 
+        // The appliance's own default route: the heaviest WAN of the best group, ties by name; source rules for every
+        // routed WAN whose address is known.
+        var own = new ApplianceConfig { Wans = [dsl with { Weight = 2 }, cable with { Weight = 2 }, lte with { Weight = 1 }], Settings = Lan };
+        Dictionary<string, LinkHealth> OwnHealth(LinkHealth cable) => new()
+        {
+            ["dsl"] = Up with { Address = "198.18.11.2" }, ["cable"] = cable with { Address = "198.18.12.2" }, ["lte"] = Up with { Address = "198.18.13.2" },
+        };
+        yield return ("own_route_heaviest_then_by_name", Snap(own), OwnHealth(Up));
+        yield return ("own_route_moves_when_its_wan_goes_down", Snap(own), OwnHealth(ProbeDown));
+
         yield return ("hub_role", Snap(new() { Wans = [dsl], Settings = new ApplianceSettings { Role = ApplianceRole.Hub } }), new() { ["dsl"] = Up });
     }
 
