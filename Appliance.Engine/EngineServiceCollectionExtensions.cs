@@ -3,6 +3,7 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class EngineServiceCollectionExtensions
         services.Configure<BondingOptions>(configuration.GetSection(BondingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BondingMonitor>();
+        services.TryAddSingleton<LoopMonitor>();
+        services.TryAddSingleton<LoopSupervisor>();
+        services.TryAddSingleton<FatalErrors>();
         services.TryAddSingleton<EngineStatusTracker>();
         services.TryAddSingleton<IEngineStatusSource>(sp => sp.GetRequiredService<EngineStatusTracker>());
         var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();

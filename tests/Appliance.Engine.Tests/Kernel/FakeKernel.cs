@@ -12,6 +12,8 @@ internal sealed class FakeKernel : ICommandRunner
     private readonly SortedDictionary<int, (string Address, string Dev, string Flags)> _endpoints = new();
     private string _limits = "add_addr_accepted 0 subflows 2";
     private readonly SortedDictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    // The engine's loops call it from several threads at once, as they do the real kernel.
+    private readonly Lock _gate = new();
 
     public FakeKernel()
     {
@@ -23,6 +25,9 @@ internal sealed class FakeKernel : ICommandRunner
     }
 
     public string? Ruleset { get; private set; }
+
+    /// <summary>Interfaces as <c>ip -j link show</c> lists them: name and whether they have carrier.</summary>
+    public Dictionary<string, bool> Links { get; } = new(StringComparer.Ordinal);
     public List<string> Mutations { get; } = [];
     public Func<string, IReadOnlyList<string>, string?, bool> FailWhen { get; set; } = (_, _, _) => false;
 
@@ -39,18 +44,23 @@ internal sealed class FakeKernel : ICommandRunner
     public Task<CommandResult> RunAsync(string program, IReadOnlyList<string> a, string? stdin = null, CancellationToken ct = default)
     {
         var line = $"{program} {string.Join(' ', a)}";
-        if (FailWhen(program, a, stdin))
+        lock (_gate)
         {
-            return Task.FromResult(new CommandResult(1, "", $"injected failure: {line}"));
+            if (FailWhen(program, a, stdin))
+            {
+                return Task.FromResult(new CommandResult(1, "", $"injected failure: {line}"));
+            }
+            return Task.FromResult(program switch
+            {
+                "nft" => Nft(a, stdin, line),
+                "sysctl" => Sysctl(a, line),
+                "ip" => Ip(a, line),
+                "conntrack" when a is ["-D", "--mark", var mark] => Flush(mark, line),
+                // No sessions: the telemetry sampler's listing.
+                "conntrack" when a is ["-L"] => Ok(),
+                _ => new CommandResult(127, "", $"unknown program {program}"),
+            });
         }
-        return Task.FromResult(program switch
-        {
-            "nft" => Nft(a, stdin, line),
-            "sysctl" => Sysctl(a, line),
-            "ip" => Ip(a, line),
-            "conntrack" when a is ["-D", "--mark", var mark] => Flush(mark, line),
-            _ => new CommandResult(127, "", $"unknown program {program}"),
-        });
     }
 
     private CommandResult Nft(IReadOnlyList<string> a, string? stdin, string line)
@@ -67,6 +77,8 @@ internal sealed class FakeKernel : ICommandRunner
                 return Ruleset is null ? new CommandResult(1, "", "No such file or directory") : Ok(Ruleset);
             case ["list", "tables"]:
                 return Ok();
+            case ["-j", "list", "counters", ..]:
+                return Ruleset is null ? new CommandResult(1, "", "No such file or directory") : Ok("""{"nftables": [{"metainfo": {}}]}""");
             default:
                 return new CommandResult(1, "", "unsupported nft call");
         }
@@ -102,6 +114,15 @@ internal sealed class FakeKernel : ICommandRunner
                     ["type"] = r.Value.Type == "unicast" ? null : r.Value.Type,
                     ["dst"] = r.Key.Dst, ["gateway"] = r.Value.Via, ["dev"] = r.Value.Dev, ["table"] = r.Key.Table == 254 ? "main" : r.Key.Table.ToString(),
                 }.Where(kv => kv.Value is not null).ToDictionary())));
+            case ["-j", "link", "show"]:
+                return Ok(JsonSerializer.Serialize(Links.Select(l => new Dictionary<string, object>
+                {
+                    ["ifname"] = l.Key, ["flags"] = l.Value ? new[] { "BROADCAST", "UP", "LOWER_UP" } : ["BROADCAST", "UP"],
+                })));
+            case ["-j", "-4", "route", "show", "default"]:
+                return Ok("[]");
+            case ["-j", "-4", "addr", "show", "scope", "global"]:
+                return Ok("[]");
             case ["-j", "-4", "rule", "show"]:
                 return Ok(JsonSerializer.Serialize(_rules.Select(r => r.Mark.Length == 0
                     ? new Dictionary<string, object> { ["priority"] = r.Priority, ["src"] = "all", ["table"] = r.Table == 255 ? "local" : "main" }

@@ -4,6 +4,7 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -30,7 +31,7 @@ public sealed class CounterSamplerTests
         var feed = new BondingPlanFeed();
         feed.Set(Bonded);
         var kernel = new ScriptedKernel();
-        using var sampler = new CounterSampler(kernel, status, feed, time, NullLogger<CounterSampler>.Instance);
+        using var sampler = new CounterSampler(kernel, status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
         await sampler.StartAsync(Ct);
 
         // The sampler's timer starts on a thread of its own: tick until the first full reading lands, then once more.
