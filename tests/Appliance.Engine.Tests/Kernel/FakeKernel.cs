@@ -26,8 +26,16 @@ internal sealed class FakeKernel : ICommandRunner
 
     public string? Ruleset { get; private set; }
 
-    /// <summary>Interfaces as <c>ip -j link show</c> lists them: name and whether they have carrier.</summary>
-    public Dictionary<string, bool> Links { get; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _links = new(StringComparer.Ordinal);
+
+    /// <summary>Adds an interface to what <c>ip -j link show</c> lists, or changes whether it has carrier.</summary>
+    public void SetLink(string name, bool carrier)
+    {
+        lock (_gate)
+        {
+            _links[name] = carrier;
+        }
+    }
     public List<string> Mutations { get; } = [];
     public Func<string, IReadOnlyList<string>, string?, bool> FailWhen { get; set; } = (_, _, _) => false;
 
@@ -115,7 +123,7 @@ internal sealed class FakeKernel : ICommandRunner
                     ["dst"] = r.Key.Dst, ["gateway"] = r.Value.Via, ["dev"] = r.Value.Dev, ["table"] = r.Key.Table == 254 ? "main" : r.Key.Table.ToString(),
                 }.Where(kv => kv.Value is not null).ToDictionary())));
             case ["-j", "link", "show"]:
-                return Ok(JsonSerializer.Serialize(Links.Select(l => new Dictionary<string, object>
+                return Ok(JsonSerializer.Serialize(_links.Select(l => new Dictionary<string, object>
                 {
                     ["ifname"] = l.Key, ["flags"] = l.Value ? new[] { "BROADCAST", "UP", "LOWER_UP" } : ["BROADCAST", "UP"],
                 })));
