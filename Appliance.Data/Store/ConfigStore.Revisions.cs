@@ -170,9 +170,15 @@ public sealed partial class ConfigStore
     {
         lock (_timerLock)
         {
-            _confirmTimer?.Dispose();
-            _confirmTimer = time.CreateTimer(_ => _ = RevertUnconfirmedAsync(), null, due, Timeout.InfiniteTimeSpan);
+            ScheduleRevertLocked(due);
         }
+    }
+
+    // Only with _timerLock held.
+    private void ScheduleRevertLocked(TimeSpan due)
+    {
+        _confirmTimer?.Dispose();
+        _confirmTimer = time.CreateTimer(_ => _ = RevertUnconfirmedAsync(), null, due, Timeout.InfiniteTimeSpan);
     }
 
     private void CancelConfirmTimeout()
@@ -249,10 +255,11 @@ public sealed partial class ConfigStore
             var retry = _revertRetry ??= loops.Register(RevertLoopName);
             retry.Subject = revisionId is { } id ? $"revert of revision {id} pending" : "revert of the unconfirmed revision pending";
             pause = Backoff.Default.After(retry.Failures + 1);
+            // Due before it is reported: whoever reads the report can count on the attempt it announces.
+            ScheduleRevertLocked(pause);
             retry.Failed(error, pause);
         }
         LogRevertFailed(logger, revisionId ?? 0, pause, error);
-        ScheduleRevert(pause);
     }
 
     // Only with _timerLock held.
