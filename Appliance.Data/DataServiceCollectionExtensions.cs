@@ -19,6 +19,8 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<ApplianceDbContext>(o => o.UseSqlite($"Data Source={path};Pooling=False;Default Timeout=30"));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ConfigValidator.Default);
+        // The engine registers the same: a revert that keeps failing is reported among its loops.
+        services.TryAddSingleton<Engine.Supervision.LoopMonitor>();
         services.TryAddSingleton<ConfigStore>();
         services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
         services.TryAddSingleton<Engine.Configuration.IRunningConfigSource>(sp => sp.GetRequiredService<ConfigStore>());

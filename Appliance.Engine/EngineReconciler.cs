@@ -5,6 +5,7 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,32 +23,66 @@ public sealed partial class EngineReconciler(
     ICommandRunner runner,
     EngineStatusTracker status,
     BondingPlanFeed bonding,
+    LoopSupervisor supervisor,
     ILogger<EngineReconciler> logger) : BackgroundService
 {
+    /// <summary>The loop's name in the status and the logs.</summary>
+    public const string LoopName = "reconciler";
+
     private readonly Channel<bool> _dirty = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _passes;
+    private bool _kernelUsable;
 
     /// <summary>Completed reconcile passes, for tests that wait for the engine to settle.</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Idle while nothing changes is fine; a pass busy past the limit is a wedged engine, and the watchdog restarts it.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        supervisor.RunAsync(LoopName, ReconcileLoopAsync, stoppingToken, new LoopStall(LoopStall.DefaultPassLimit));
+
+    /// <summary>
+    /// Reconciles on every signal. A pass that throws ends this run; the supervisor logs it, waits out the backoff and
+    /// runs it again, and the fresh signal below tries the same state once more.
+    /// </summary>
+    private async Task ReconcileLoopAsync(LoopHandle loop, CancellationToken ct)
     {
-        // Without nft (or without root) nothing can be applied; say so rather than failing every revision.
-        var probe = await runner.RunAsync("nft", ["list", "tables"], null, stoppingToken);
-        if (!probe.Succeeded)
+        loop.Busy();
+        if (!_kernelUsable && !(_kernelUsable = await KernelUsableAsync(ct)))
         {
-            status.NotRunning($"engine not running: nftables is not usable here ({probe.Stderr.Trim()}); the engine needs root and the nftables package");
-            LogCannotRun(logger, probe.Stderr.Trim());
             return;
         }
         using var configChanged = config.Subscribe(_ => Signal());
         using var healthChanged = health.Subscribe(Signal);
         Signal();
-        await foreach (var _ in _dirty.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var _ in _dirty.Reader.ReadAllAsync(ct))
         {
-            await ReconcileOnceAsync(stoppingToken);
+            loop.Busy();
+            await ReconcileOnceAsync(ct);
+            loop.Done();
             Interlocked.Increment(ref _passes);
         }
+    }
+
+    /// <summary>Without nft (or without root) nothing can be applied; say so rather than failing every revision.</summary>
+    private async Task<bool> KernelUsableAsync(CancellationToken ct)
+    {
+        CommandResult probe;
+        try
+        {
+            probe = await runner.RunAsync("nft", ["list", "tables"], null, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            status.NotRunning($"engine not running: nftables could not be checked ({ex.Message}); trying again");
+            throw;
+        }
+        if (!probe.Succeeded)
+        {
+            status.NotRunning($"engine not running: nftables is not usable here ({probe.Stderr.Trim()}); the engine needs root and the nftables package");
+            LogCannotRun(logger, probe.Stderr.Trim());
+            return false;
+        }
+        return true;
     }
 
     private void Signal() => _dirty.Writer.TryWrite(true);
@@ -55,6 +90,22 @@ public sealed partial class EngineReconciler(
     private async Task ReconcileOnceAsync(CancellationToken ct)
     {
         var snapshot = config.Current;
+        try
+        {
+            await ApplyAsync(snapshot, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Not the revision's fault (a command that timed out or could not start, output that did not parse, the
+            // database refusing the verdict): the kernel keeps what it has, and the same state is tried again.
+            // A refused revision whose verdict did not reach the store was counted as refused already.
+            status.Failed(snapshot.RevisionId, $"{ex.Message} (trying again)", counted: ex is not RevisionVerdictException);
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(ConfigSnapshot snapshot, CancellationToken ct)
+    {
         var links = health.Current;
         var desired = Planner.Plan(snapshot, links);
         var before = applier.LastGood;
@@ -72,11 +123,24 @@ public sealed partial class EngineReconciler(
             // A revision that never applied is at fault; one that applied before failed on a link change and stays.
             if (snapshot.RevisionId != 0 && applier.LastGood?.RevisionId != snapshot.RevisionId)
             {
-                await config.MarkFailedAsync(snapshot.RevisionId, ex.Message, ct);
+                await MarkFailedAsync(snapshot.RevisionId, ex.Message, ct);
             }
             return;
         }
         await FlushSessionsAsync(before, desired, ct);
+    }
+
+    private async Task MarkFailedAsync(long revisionId, string error, CancellationToken ct)
+    {
+        try
+        {
+            await config.MarkFailedAsync(revisionId, error, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The retry applies the revision again, is refused again and records the verdict once the store takes it.
+            throw new RevisionVerdictException($"{error}; recording that revision {revisionId} failed did not work: {ex.Message}", ex);
+        }
     }
 
     /// <summary>After the new plan is in the kernel, sessions stuck on a WAN that left are cut so they re-establish.</summary>
@@ -89,8 +153,9 @@ public sealed partial class EngineReconciler(
                 var flushed = await flusher.FlushAsync(wan.Mark, ct);
                 LogFlushed(logger, wan.Name, flushed, why);
             }
-            catch (KernelCommandException ex)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
+                // The new plan is in place; sessions left on the old WAN time out by themselves.
                 LogFlushFailed(logger, wan.Name, ex);
             }
         }
@@ -111,3 +176,6 @@ public sealed partial class EngineReconciler(
     [LoggerMessage(Level = LogLevel.Error, Message = "The engine cannot run: {Reason}")]
     private static partial void LogCannotRun(ILogger logger, string reason);
 }
+
+/// <summary>A revision the kernel refused could not be recorded as failed; the reconciler tries again.</summary>
+public sealed class RevisionVerdictException(string message, Exception inner) : Exception(message, inner);

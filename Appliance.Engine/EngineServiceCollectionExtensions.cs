@@ -3,6 +3,7 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class EngineServiceCollectionExtensions
         services.Configure<BondingOptions>(configuration.GetSection(BondingOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BondingMonitor>();
+        services.TryAddSingleton<LoopMonitor>();
+        services.TryAddSingleton<LoopSupervisor>();
+        services.TryAddSingleton<FatalErrors>();
         services.TryAddSingleton<EngineStatusTracker>();
         services.TryAddSingleton<IEngineStatusSource>(sp => sp.GetRequiredService<EngineStatusTracker>());
         var options = configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
@@ -35,6 +39,7 @@ public static class EngineServiceCollectionExtensions
             : new LocalSocketFactory());
         services.TryAddSingleton<LinkObserver>();
         services.TryAddSingleton<KernelApplier>();
+        services.TryAddSingleton<IProbeReadiness>(sp => sp.GetRequiredService<KernelApplier>());
         services.TryAddSingleton<ConntrackFlusher>();
         // One prober per method; the container disposes the set (and with it the HTTP prober's clients).
         services.TryAddSingleton<ProberSet>();

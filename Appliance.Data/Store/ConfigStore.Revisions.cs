@@ -1,6 +1,7 @@
 using Appliance.Data.Entities;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Configuration.Validation;
+using Appliance.Engine.Supervision;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,9 @@ public sealed partial class ConfigStore
 {
     /// <summary>Longest commit-confirm window: an hour is plenty to reach a box again after a bad change.</summary>
     public const int MaxConfirmSeconds = 3600;
+
+    /// <summary>The name under which a revert that keeps failing appears among the status's loops.</summary>
+    public const string RevertLoopName = "commit-confirm revert";
 
     public async Task<IReadOnlyList<RevisionInfo>> ListRevisionsAsync(CancellationToken ct = default)
     {
@@ -158,20 +162,43 @@ public sealed partial class ConfigStore
 
     private void ScheduleConfirmTimeout(DateTimeOffset deadline)
     {
-        CancelConfirmTimeout();
         var due = deadline - time.GetUtcNow();
-        _confirmTimer = time.CreateTimer(_ => _ = RevertUnconfirmedAsync(), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        ScheduleRevert(due < TimeSpan.Zero ? TimeSpan.Zero : due);
+    }
+
+    private void ScheduleRevert(TimeSpan due)
+    {
+        lock (_timerLock)
+        {
+            ScheduleRevertLocked(due);
+        }
+    }
+
+    // Only with _timerLock held.
+    private void ScheduleRevertLocked(TimeSpan due)
+    {
+        _confirmTimer?.Dispose();
+        _confirmTimer = time.CreateTimer(_ => _ = RevertUnconfirmedAsync(), null, due, Timeout.InfiniteTimeSpan);
     }
 
     private void CancelConfirmTimeout()
     {
-        _confirmTimer?.Dispose();
-        _confirmTimer = null;
+        lock (_timerLock)
+        {
+            _confirmTimer?.Dispose();
+            _confirmTimer = null;
+            EndRevertRetry();
+        }
     }
 
-    /// <summary>The commit-confirm window ran out: the provisional revision is reverted and the previous one runs again.</summary>
+    /// <summary>
+    /// The commit-confirm window ran out: the provisional revision is reverted and the previous one runs again. Until
+    /// that write lands (a busy or full database) it is tried again and again, 1 s doubling to 1 min apart: the
+    /// unconfirmed revision is typically the one that cut the admin off. The status says so meanwhile.
+    /// </summary>
     private async Task RevertUnconfirmedAsync()
     {
+        long? revisionId = null;
         try
         {
             DateTimeOffset? early = null;
@@ -183,6 +210,7 @@ public sealed partial class ConfigStore
                 {
                     return;
                 }
+                revisionId = expired.Id;
                 if (deadline > now)
                 {
                     // Timers run on a monotonic clock and may fire a little before the wall-clock deadline: wait out the rest.
@@ -200,12 +228,45 @@ public sealed partial class ConfigStore
             if (early is { } wait)
             {
                 ScheduleConfirmTimeout(wait);
+                return;
+            }
+            // Reverted, or nothing is waiting any more (confirmed or rolled back meanwhile).
+            lock (_timerLock)
+            {
+                EndRevertRetry();
             }
         }
         catch (Exception ex)
         {
-            LogRevertFailed(logger, ex);
+            RetryRevert(revisionId, ex);
         }
+    }
+
+    private void RetryRevert(long? revisionId, Exception error)
+    {
+        TimeSpan pause;
+        lock (_timerLock)
+        {
+            if (_disposed)
+            {
+                // Shut down mid-attempt: the next start finds the revision still pending and reverts it then.
+                return;
+            }
+            var retry = _revertRetry ??= loops.Register(RevertLoopName);
+            retry.Subject = revisionId is { } id ? $"revert of revision {id} pending" : "revert of the unconfirmed revision pending";
+            pause = Backoff.Default.After(retry.Failures + 1);
+            // Due before it is reported: whoever reads the report can count on the attempt it announces.
+            ScheduleRevertLocked(pause);
+            retry.Failed(error, pause);
+        }
+        LogRevertFailed(logger, revisionId ?? 0, pause, error);
+    }
+
+    // Only with _timerLock held.
+    private void EndRevertRetry()
+    {
+        _revertRetry?.Dispose();
+        _revertRetry = null;
     }
 
     private static string ConfirmText(int confirmSeconds, string comment) =>
@@ -216,6 +277,6 @@ public sealed partial class ConfigStore
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revision {RevisionId} was not confirmed in time; running revision {RunningId} again")]
     private static partial void LogReverted(ILogger logger, long revisionId, long runningId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reverting an unconfirmed revision failed")]
-    private static partial void LogRevertFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reverting unconfirmed revision {RevisionId} failed; trying again in {Pause}")]
+    private static partial void LogRevertFailed(ILogger logger, long revisionId, TimeSpan pause, Exception exception);
 }

@@ -2,6 +2,7 @@ using Appliance.Data.Entities;
 using Appliance.Engine;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Configuration.Validation;
+using Appliance.Engine.Supervision;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -12,13 +13,18 @@ public sealed partial class ConfigStore(
     IDbContextFactory<ApplianceDbContext> dbFactory,
     ConfigValidator validator,
     TimeProvider time,
+    LoopMonitor loops,
     ILogger<ConfigStore> logger) : IConfigStore, IDisposable
 {
     // One writer at a time: edits are read-modify-write over several tables, and apply must see a settled pending copy.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ListenerSet<ConfigSnapshot> _subscribers = new();
     private volatile ConfigSnapshot _current = ConfigSnapshot.None;
+    // The commit-confirm timer, and while a revert keeps failing its retry and the report of it in the status.
+    private readonly Lock _timerLock = new();
     private ITimer? _confirmTimer;
+    private LoopHandle? _revertRetry;
+    private bool _disposed;
     // Effects of a change outside the database (the running snapshot, notifications, the confirm timer) wait for
     // its commit: a change that rolls back must leave no trace. Only touched while holding _writeLock.
     private readonly List<Action> _afterCommit = [];
@@ -111,7 +117,11 @@ public sealed partial class ConfigStore(
 
     public void Dispose()
     {
-        _confirmTimer?.Dispose();
+        lock (_timerLock)
+        {
+            _disposed = true;
+        }
+        CancelConfirmTimeout();
         _writeLock.Dispose();
     }
 

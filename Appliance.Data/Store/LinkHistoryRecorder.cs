@@ -1,4 +1,5 @@
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -8,19 +9,28 @@ namespace Appliance.Data.Store;
 
 /// <summary>Samples the engine's live status into the link history once a second and writes it out every <see cref="FlushEvery"/> seconds.</summary>
 public sealed partial class LinkHistoryRecorder(
-    IEngineStatusSource status, LinkHistoryStore history, TimeProvider time, ILogger<LinkHistoryRecorder> logger) : BackgroundService
+    IEngineStatusSource status, LinkHistoryStore history, TimeProvider time, LoopSupervisor supervisor, ILogger<LinkHistoryRecorder> logger)
+    : BackgroundService
 {
+    /// <summary>The loop's name in the status and the logs.</summary>
+    public const string LoopName = "link history";
+
     /// <summary>One transaction per batch, not per sample: the flash and the WAL stay quiet.</summary>
     public const int FlushEvery = 10;
 
     private volatile bool _disposed;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private int _ticks;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        supervisor.RunAsync(LoopName, RecordLoopAsync, stoppingToken);
+
+    private async Task RecordLoopAsync(LoopHandle loop, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        var ticks = 0;
         while (!_disposed && await timer.WaitForNextTickAsync(stoppingToken))
         {
+            loop.Busy();
             var current = status.Current;
             // Without a running engine there are no live figures; a gap in the chart says so better than invented zeros.
             if (current.Running)
@@ -28,10 +38,11 @@ public sealed partial class LinkHistoryRecorder(
                 history.Record(time.GetUtcNow(), current.Wans);
             }
             // Counted in ticks, not clock time: a tick the timer skipped must not shorten a batch.
-            if (++ticks % FlushEvery == 0)
+            if (++_ticks % FlushEvery == 0)
             {
                 await FlushAsync(stoppingToken);
             }
+            loop.Done();
         }
     }
 
@@ -53,7 +64,7 @@ public sealed partial class LinkHistoryRecorder(
             // The host is gone (disposed without being stopped): there is nowhere left to write to.
             _disposed = true;
         }
-        catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbUpdateException or SqliteException or InvalidOperationException or IOException)
         {
             LogFlushFailed(logger, ex);
         }

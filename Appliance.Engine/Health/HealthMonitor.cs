@@ -3,6 +3,7 @@ using Appliance.Engine.Configuration;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
+using Appliance.Engine.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,15 +20,20 @@ public sealed partial class HealthMonitor(
     LinkObserver observer,
     ISocketFactory sockets,
     ProberSet probers,
-    KernelApplier applier,
+    IProbeReadiness readiness,
     IHealthEventSink events,
     IOptions<EngineOptions> options,
     TimeProvider time,
+    LoopSupervisor supervisor,
     ILogger<HealthMonitor> logger) : BackgroundService, ILinkHealthSource
 {
+    /// <summary>The name of the loop that keeps the watched WANs in line with the configuration and reads carrier.</summary>
+    public const string LoopName = "health";
+
     private readonly ProberSet _probers = probers;
-    private readonly KernelApplier _applier = applier;
+    private readonly IProbeReadiness _readiness = readiness;
     private readonly TimeProvider _time = time;
+    private readonly LoopSupervisor _supervisor = supervisor;
     private readonly ConcurrentDictionary<string, WanWatch> _watches = new(StringComparer.Ordinal);
     private readonly Lock _publishLock = new();
     private readonly SemaphoreSlim _syncLock = new(1, 1);
@@ -46,20 +52,11 @@ public sealed partial class HealthMonitor(
     {
         _stopping = stoppingToken;
         using var changed = config.Subscribe(OnConfigChanged);
-        _ = WatchNetlinkAsync(stoppingToken);
+        var netlink = _supervisor.RunAsync("netlink", (_, ct) => WatchNetlinkAsync(ct), stoppingToken);
         var period = TimeSpan.FromMilliseconds(options.Value.LinkPollMilliseconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await SafeAsync(SyncAsync);
-            try
-            {
-                await Task.Delay(period, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        // Critical: while this loop is wedged nothing notices a WAN appear, vanish or lose its gateway.
+        await _supervisor.RunPeriodicAsync(LoopName, period, _ => SyncAsync(), stoppingToken, new LoopStall(LoopStall.DefaultPassLimit, period));
+        await netlink;
         foreach (var watch in _watches.Values)
         {
             watch.Stop();
@@ -116,28 +113,22 @@ public sealed partial class HealthMonitor(
         }
     }
 
+    // A failure ends this run and the supervisor opens a new socket after a pause; the poll covers the gap.
     private async Task WatchNetlinkAsync(CancellationToken ct)
     {
-        try
+        using var watcher = new NetlinkLinkWatcher(sockets);
+        await foreach (var linkEvent in watcher.ReadAsync(ct))
         {
-            using var watcher = new NetlinkLinkWatcher(sockets);
-            await foreach (var linkEvent in watcher.ReadAsync(ct))
+            if (_watches.Values.Any(w => w.Wan.Interface == linkEvent.Interface))
             {
-                if (_watches.Values.Any(w => w.Wan.Interface == linkEvent.Interface))
+                // Carrier loss is acted on at once; the full read also picks up a changed gateway.
+                foreach (var watch in _watches.Values.Where(w => w.Wan.Interface == linkEvent.Interface && !linkEvent.Carrier))
                 {
-                    // Carrier loss is acted on at once; the full read also picks up a changed gateway.
-                    foreach (var watch in _watches.Values.Where(w => w.Wan.Interface == linkEvent.Interface && !linkEvent.Carrier))
-                    {
-                        watch.SetLink(new InterfaceFacts(linkEvent.Interface, linkEvent.Exists, false, null));
-                    }
-                    Publish();
-                    await SafeAsync(SyncAsync);
+                    watch.SetLink(new InterfaceFacts(linkEvent.Interface, linkEvent.Exists, false, null));
                 }
+                Publish();
+                await SafeAsync(SyncAsync);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogNetlinkFailed(logger, ex);
         }
     }
 
@@ -172,8 +163,9 @@ public sealed partial class HealthMonitor(
         {
             await work();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
+            // A command's own timeout is an OperationCanceledException too: only shutdown may pass silently.
             LogFailed(logger, ex);
         }
     }
@@ -184,8 +176,10 @@ public sealed partial class HealthMonitor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health monitoring step failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Netlink link events are unavailable; carrier is polled only")]
-    private static partial void LogNetlinkFailed(ILogger logger, Exception exception);
+    private void LogRoundOverran(string wan, TimeSpan limit) => LogOverran(logger, wan, limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WAN {Wan}: a probe round was still running after {Limit}; counted as lost")]
+    private static partial void LogOverran(ILogger logger, string wan, TimeSpan limit);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A listener of link health failed")]
     private static partial void LogSubscriberFailed(ILogger logger, Exception exception);

@@ -9,6 +9,8 @@ public sealed partial class HealthMonitor
 {
     private sealed class WanWatch
     {
+        private static readonly TimeSpan RoundGrace = TimeSpan.FromSeconds(2);
+
         private readonly HealthMonitor _owner;
         private readonly LinkHealthPolicy _policy;
         private readonly IReadOnlyList<ProbeTarget> _targets;
@@ -32,7 +34,8 @@ public sealed partial class HealthMonitor
             Health = LinkHealth.Unknown with { Carrier = false };
             if (_targets.Count > 0)
             {
-                _ = ProbeLoopAsync(CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, owner._stopping).Token);
+                _ = owner._supervisor.RunAsync($"probe {wan.Name}", (_, ct) => ProbeLoopAsync(ct),
+                    CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, owner._stopping).Token);
             }
         }
 
@@ -88,20 +91,27 @@ public sealed partial class HealthMonitor
             }
         }
 
+        /// <summary>
+        /// One round at a time: the next starts one interval after the previous one started, or as soon as it ended if
+        /// it took longer. Rounds that overlapped would pile up (a 50 ms interval with a 60 s timeout is 1,200 rounds in
+        /// flight) and be judged out of order.
+        /// </summary>
         private async Task ProbeLoopAsync(CancellationToken ct)
         {
             var interval = TimeSpan.FromMilliseconds(Wan.Probes.IntervalMs);
-            while (!ct.IsCancellationRequested)
+            var time = _owner._time;
+            while (true)
             {
-                // Rounds overlap when the timeout is longer than the interval; each is judged when it completes.
-                _ = _owner.SafeAsync(() => RoundAsync(ct));
-                try
+                var started = time.GetTimestamp();
+                await RoundAsync(ct);
+                var rest = interval - time.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero)
                 {
-                    await Task.Delay(interval, _owner._time, ct);
+                    await Task.Delay(rest, time, ct);
                 }
-                catch (OperationCanceledException)
+                else
                 {
-                    return;
+                    ct.ThrowIfCancellationRequested();
                 }
             }
         }
@@ -111,12 +121,12 @@ public sealed partial class HealthMonitor
             // Probes leave through the WAN's routing table and come back past its strict reverse-path check, which the
             // engine sets up once it knows carrier and address. A probe sent before would read as loss of a link that is
             // fine: bound to the interface without a route, the kernel even looks for the target on the link.
-            if (!_carrier || !_owner._applier.CanProbe(Wan.Interface))
+            if (!_carrier || !_owner._readiness.CanProbe(Wan.Interface))
             {
                 return;
             }
             var timeout = TimeSpan.FromMilliseconds(Wan.Probes.TimeoutMs);
-            var results = await Task.WhenAll(_targets.Select(t => _owner._probers.ProbeAsync(t, Binding, timeout, ct)));
+            var results = await ProbeAllAsync(timeout, ct);
             var answered = results.Where(r => r.Success).ToList();
             var round = new ProbeRound(answered.Count, results.Length, answered.Count == 0 ? null : answered.Average(r => r.RttMs), results.FirstOrDefault(r => !r.Success)?.Error);
             LinkState from;
@@ -136,6 +146,25 @@ public sealed partial class HealthMonitor
             if (changed)
             {
                 _owner.StateChanged(this, from, to);
+            }
+        }
+
+        /// <summary>
+        /// Every target once. Probers keep to their timeout themselves; one that does not must not hold up the WAN's
+        /// rounds for good, so past the timeout and a grace its round counts as lost.
+        /// </summary>
+        private async Task<ProbeResult[]> ProbeAllAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            var probes = Task.WhenAll(_targets.Select(t => _owner._probers.ProbeAsync(t, Binding, timeout, ct)));
+            try
+            {
+                return await probes.WaitAsync(timeout + RoundGrace, _owner._time, ct);
+            }
+            catch (TimeoutException)
+            {
+                _owner.LogRoundOverran(Wan.Name, timeout + RoundGrace);
+                var lost = ProbeResult.Lost($"no answer within {(timeout + RoundGrace).TotalMilliseconds:0} ms (the probe overran its timeout)");
+                return _targets.Select(_ => lost).ToArray();
             }
         }
     }

@@ -13,7 +13,7 @@ public sealed class KernelApplyException(string message, Exception? inner = null
 /// <c>nft -f</c>; routes, ip rules and sysctls reconciled by difference, touching only the appliance's own
 /// tables and rule priorities. Applying the same state twice issues no changing command.
 /// </summary>
-public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger)
+public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger) : Health.IProbeReadiness
 {
     private readonly MptcpApplier mptcp = new(runner);
     private readonly SemaphoreSlim _gate = new(1, 1);

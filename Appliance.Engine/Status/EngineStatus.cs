@@ -16,6 +16,12 @@ public sealed record EngineStatus(bool Running, string Message, long RevisionId,
     /// <summary>Counts of applies that reached the kernel and that it refused, since the process started.</summary>
     public ApplyStats Applies { get; init; } = ApplyStats.None;
 
+    /// <summary>
+    /// The appliance's supervised loops (reconciler, health, telemetry, history, …) and retried tasks such as a
+    /// commit-confirm revert: running, retrying after a failure (with the last error) or stalled.
+    /// </summary>
+    public IReadOnlyList<LoopStatus> Loops { get; init; } = [];
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 

@@ -1,12 +1,14 @@
 using Appliance.Engine.Bonding;
 using Appliance.Engine.Health;
 using Appliance.Engine.Planning;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 
 namespace Appliance.Engine.Status;
 
 /// <summary>Keeps the engine's status as the reconciler and the counters report it.</summary>
-public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? health = null, BondingMonitor? bonding = null) : IEngineStatusSource
+public sealed class EngineStatusTracker(
+    TimeProvider time, ILinkHealthSource? health = null, BondingMonitor? bonding = null, LoopMonitor? loops = null) : IEngineStatusSource
 {
     private volatile EngineStatus _current = EngineStatus.NotRunning("engine starting");
     // Each writer owns one field and Current joins them, so a sampler never overwrites a newer apply (or the reverse).
@@ -27,7 +29,7 @@ public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? he
             var status = _current;
             var subflows = _subflows;
             var paths = _paths;
-            status = status with { Wans = status.Wans.Select(w => WithSamples(w, paths, subflows)).ToList(), Applies = _applies };
+            status = status with { Wans = status.Wans.Select(w => WithSamples(w, paths, subflows)).ToList(), Applies = _applies, Loops = loops?.Snapshot() ?? [] };
             status = health is null ? status : WithLiveHealth(status, health);
             if (bonding is null)
             {
@@ -63,11 +65,15 @@ public sealed class EngineStatusTracker(TimeProvider time, ILinkHealthSource? he
     /// <summary>Latest relayed payload rate and efficiency of the bonding relay.</summary>
     public void UpdateBonding(long goodputBitsPerSecond, double? efficiency) => _bondingRate = new BondingRate(goodputBitsPerSecond, efficiency);
 
-    public void Failed(long revisionId, string error)
+    /// <param name="counted">Whether this counts as one more failed apply (false when only the explanation changes).</param>
+    public void Failed(long revisionId, string error, bool counted = true)
     {
         _current = _current with { Message = $"revision {revisionId} could not be applied: {error}" };
-        var now = time.GetUtcNow();
-        Count(a => a with { Failed = a.Failed + 1, LastFailed = now });
+        if (counted)
+        {
+            var now = time.GetUtcNow();
+            Count(a => a with { Failed = a.Failed + 1, LastFailed = now });
+        }
     }
 
     /// <summary>Latest per-WAN rates and session counts from the kernel counters.</summary>

@@ -4,6 +4,7 @@ using Appliance.Engine.Bonding;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,21 +15,30 @@ namespace Appliance.Engine.Telemetry;
 /// and on a bonding appliance reads the subflows to the hub and the relay's goodput.
 /// </summary>
 public sealed partial class CounterSampler(
-    ICommandRunner runner, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, ILogger<CounterSampler> logger) : BackgroundService
+    ICommandRunner runner, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, LoopSupervisor supervisor, ILogger<CounterSampler> logger)
+    : BackgroundService
 {
+    /// <summary>The loop's name in the status and the logs.</summary>
+    public const string LoopName = "telemetry";
+
     private Dictionary<string, long> _lastBytes = [];
     private long _lastTimestamp;
     private IReadOnlyDictionary<string, WanCounters> _rates = new Dictionary<string, WanCounters>();
     private long? _lastRelayed;
     private long _lastRelayedTimestamp;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        supervisor.RunAsync(LoopName, SampleLoopAsync, stoppingToken);
+
+    private async Task SampleLoopAsync(LoopHandle loop, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            loop.Busy();
             if (!status.Current.Running)
             {
+                loop.Done();
                 continue;
             }
             // Each reading stands alone: a missing conntrack module must not stop the rates, nor the reverse.
@@ -36,6 +46,7 @@ public sealed partial class CounterSampler(
             await TryAsync(SampleSessionsAsync, stoppingToken);
             await TryAsync(SampleSubflowsAsync, stoppingToken);
             SampleGoodput(rates);
+            loop.Done();
         }
     }
 
@@ -48,7 +59,14 @@ public sealed partial class CounterSampler(
         }
         catch (Exception ex) when (ex is KernelCommandException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
+            // Expected where a tool or module is missing: quiet, and the next second tries again.
             LogSampleFailed(logger, ex);
+            return false;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // A command that timed out or could not start: worth a warning, and still no reason to stop sampling.
+            LogSampleError(logger, ex);
             return false;
         }
     }
@@ -143,4 +161,7 @@ public sealed partial class CounterSampler(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reading kernel telemetry failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading kernel telemetry failed; trying again in a second")]
+    private static partial void LogSampleError(ILogger logger, Exception exception);
 }

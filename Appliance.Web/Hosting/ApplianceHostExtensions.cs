@@ -18,6 +18,10 @@ public static class ApplianceHostExtensions
     {
         var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
         builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
+        // The engine's loops catch and retry their own faults; one that still escapes stops the host (the default,
+        // stated here because it matters), and the guard makes that a non-zero exit that systemd restarts.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
+        builder.Services.AddHostedService<BackgroundServiceGuard>();
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
         // After the data services: the engine's hosted services start once the database is migrated.
         builder.Services.AddApplianceEngine(builder.Configuration);
@@ -52,7 +56,8 @@ public static class ApplianceHostExtensions
             document.Info.Description = "Configure WANs, rules and settings, apply revisions, register the edges a hub accepts, and read live status.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddHealthChecks();
+        // The systemd watchdog pings only while these pass.
+        builder.Services.AddHealthChecks().AddCheck<EngineLoopsHealthCheck>(EngineLoopsHealthCheck.Name);
         // Component libraries' files (_content/…) are served from the build output too, not only in Development:
         // the lab runs the Release build as it is; a published image has them in wwwroot and this does nothing.
         builder.WebHost.UseStaticWebAssets();

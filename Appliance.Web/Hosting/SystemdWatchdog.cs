@@ -5,7 +5,8 @@ namespace Appliance.Web.Hosting;
 
 /// <summary>
 /// Sends systemd <c>WATCHDOG=1</c> at a fixed interval while the host is started and its health checks pass.
-/// A hung or unhealthy process stops pinging, and systemd restarts it (<c>WatchdogSec=</c>, <c>Restart=on-failure</c>).
+/// A hung or unhealthy process (a stalled engine loop: <see cref="EngineLoopsHealthCheck"/>) stops pinging, and systemd
+/// restarts it (<c>WatchdogSec=</c>, <c>Restart=always</c>).
 /// </summary>
 public sealed partial class SystemdWatchdog(
     ISystemdNotifier notifier,

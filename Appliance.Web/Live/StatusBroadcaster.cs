@@ -1,6 +1,7 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Firmware;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Appliance.Web.Live;
@@ -17,9 +18,13 @@ internal sealed partial class StatusBroadcaster(
     IConfigStore config,
     FirmwareProgressFeed firmware,
     TimeProvider time,
+    LoopSupervisor supervisor,
     ILogger<StatusBroadcaster> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        supervisor.RunAsync("live status", (_, ct) => BroadcastAsync(ct), stoppingToken);
+
+    private async Task BroadcastAsync(CancellationToken stoppingToken)
     {
         using var linkEvents = events.Subscribe(change =>
         {

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using Appliance.Data.Entities;
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
+using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Data.Tests;
 
@@ -92,6 +95,69 @@ public sealed class CommitConfirmTests
         Assert.Equal(3, store.Current.RevisionId);
         Assert.Equal(first.Id, third.PreviousRevisionId);
     }
+
+    [Fact]
+    public async Task A_revert_whose_write_fails_is_retried_with_backoff_until_it_lands_and_the_status_says_so()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        var loops = fixture.Services.GetRequiredService<LoopMonitor>();
+        var first = await ApplyFirstThenEditAsync(store);
+        var second = await store.ApplyAsync("cuts the admin off", 30, Samples.Admin, Ct);
+        // The database is busy or full for the first three attempts.
+        fixture.Faults.FailNextCommits(3);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+
+        await Eventually.TrueAsync(() => fixture.Faults.Failed == 1 && Revert(loops) is { Failures: 1 }, "the first attempt to fail");
+        var retrying = Revert(loops)!;
+        Assert.Equal(LoopStates.Retrying, retrying.State);
+        Assert.Equal($"revert of revision {second.Id} pending: retrying in 1 s (last error: InvalidOperationException: Injected commit failure (disk full).)", retrying.Message);
+        Assert.Equal(second.Id, store.Current.RevisionId);
+
+        // 1 s, then 2 s, then 4 s: each attempt comes exactly when due, not before.
+        foreach (var (pause, attempt) in new[] { (1, 2), (2, 3) })
+        {
+            fixture.Time.Advance(TimeSpan.FromSeconds(pause) - TimeSpan.FromMilliseconds(1));
+            await Task.Delay(100, Ct);
+            Assert.Equal(attempt - 1, fixture.Faults.Failed);
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+            await Eventually.TrueAsync(() => fixture.Faults.Failed == attempt && Revert(loops) is { } r && r.Failures == attempt, $"attempt {attempt} to fail");
+        }
+        Assert.Equal(second.Id, store.Current.RevisionId);
+        Assert.Contains("retrying in 4 s", Revert(loops)!.Message, StringComparison.Ordinal);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(4));
+
+        await Eventually.TrueAsync(() => store.Current.RevisionId == first.Id, "the revert to land");
+        Assert.Equal(RevisionStatus.Reverted, (await store.GetRevisionAsync(second.Id, Ct)).Revision.Status);
+        await Eventually.TrueAsync(() => Revert(loops) is null, "the retry to leave the status");
+        Assert.Single(await store.ListAuditAsync(new AuditQuery(Action: "config.revert"), Ct));
+    }
+
+    [Fact]
+    public async Task Confirming_while_a_failed_revert_waits_for_its_retry_keeps_the_revision_and_ends_the_retry()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var store = fixture.Store;
+        var loops = fixture.Services.GetRequiredService<LoopMonitor>();
+        await ApplyFirstThenEditAsync(store);
+        var second = await store.ApplyAsync("risky", 30, Samples.Admin, Ct);
+        fixture.Faults.FailNextCommit();
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => Revert(loops) is not null, "the failed revert to be reported");
+
+        await store.ConfirmAsync(Samples.Operator, Ct);
+
+        Assert.Null(Revert(loops));
+        fixture.Time.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(100, Ct);
+        Assert.Equal(second.Id, store.Current.RevisionId);
+        Assert.Equal(RevisionStatus.Confirmed, (await store.GetRevisionAsync(second.Id, Ct)).Revision.Status);
+        Assert.Null(Revert(loops));
+    }
+
+    private static LoopStatus? Revert(LoopMonitor loops) => loops.Snapshot().SingleOrDefault(l => l.Name == ConfigStore.RevertLoopName);
 
     [Fact]
     public async Task Confirming_before_the_deadline_keeps_the_revision_however_far_the_clock_moves()

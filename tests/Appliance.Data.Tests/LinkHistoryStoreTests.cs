@@ -1,5 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,7 +139,8 @@ public sealed class LinkHistoryStoreTests
         await using var fixture = await StoreFixture.StartAsync(Ct);
         var store = fixture.Services.GetRequiredService<LinkHistoryStore>();
         var status = new FixedStatus(new EngineStatus(true, "running", 1, StoreFixture.Epoch, Wans(8000), []));
-        using var recorder = new LinkHistoryRecorder(status, store, fixture.Time, NullLogger<LinkHistoryRecorder>.Instance);
+        using var recorder = new LinkHistoryRecorder(status, store, fixture.Time,
+            new LoopSupervisor(new LoopMonitor(fixture.Time), NullLogger<LoopSupervisor>.Instance), NullLogger<LinkHistoryRecorder>.Instance);
         await recorder.StartAsync(Ct);
 
         // The service starts its timer on a thread of its own: move the clock until the first tick lands.

@@ -117,9 +117,16 @@ public sealed class StoreFixture : IAsyncDisposable
 public sealed class CommitFaultInjector : DbTransactionInterceptor
 {
     private int _armed;
+    private int _failed;
     private CommitHold? _hold;
 
     public void FailNextCommit() => Interlocked.Exchange(ref _armed, 1);
+
+    /// <summary>The next <paramref name="count"/> commits fail (a database that stays busy or full for a while).</summary>
+    public void FailNextCommits(int count) => Interlocked.Exchange(ref _armed, count);
+
+    /// <summary>Commits failed on purpose so far.</summary>
+    public int Failed => Volatile.Read(ref _failed);
 
     /// <summary>The next async commit waits, mid-write, until the test releases it: a slow disk.</summary>
     public CommitHold HoldNextCommit() => _hold = new CommitHold();
@@ -127,7 +134,7 @@ public sealed class CommitFaultInjector : DbTransactionInterceptor
     public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
         DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _armed, 0) == 1)
+        if (TakeFailure())
         {
             throw new InvalidOperationException("Injected commit failure (disk full).");
         }
@@ -140,9 +147,22 @@ public sealed class CommitFaultInjector : DbTransactionInterceptor
     }
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
-        Interlocked.Exchange(ref _armed, 0) == 1
+        TakeFailure()
             ? throw new InvalidOperationException("Injected commit failure (disk full).")
             : base.TransactionCommitting(transaction, eventData, result);
+
+    private bool TakeFailure()
+    {
+        while (Volatile.Read(ref _armed) is var armed && armed > 0)
+        {
+            if (Interlocked.CompareExchange(ref _armed, armed - 1, armed) == armed)
+            {
+                Interlocked.Increment(ref _failed);
+                return true;
+            }
+        }
+        return false;
+    }
 }
 
 public sealed class CommitHold

@@ -12,6 +12,8 @@ internal sealed class FakeKernel : ICommandRunner
     private readonly SortedDictionary<int, (string Address, string Dev, string Flags)> _endpoints = new();
     private string _limits = "add_addr_accepted 0 subflows 2";
     private readonly SortedDictionary<string, string> _sysctls = new(StringComparer.Ordinal);
+    // The engine's loops call it from several threads at once, as they do the real kernel.
+    private readonly Lock _gate = new();
 
     public FakeKernel()
     {
@@ -23,6 +25,17 @@ internal sealed class FakeKernel : ICommandRunner
     }
 
     public string? Ruleset { get; private set; }
+
+    private readonly Dictionary<string, bool> _links = new(StringComparer.Ordinal);
+
+    /// <summary>Adds an interface to what <c>ip -j link show</c> lists, or changes whether it has carrier.</summary>
+    public void SetLink(string name, bool carrier)
+    {
+        lock (_gate)
+        {
+            _links[name] = carrier;
+        }
+    }
     public List<string> Mutations { get; } = [];
     public Func<string, IReadOnlyList<string>, string?, bool> FailWhen { get; set; } = (_, _, _) => false;
 
@@ -39,18 +52,23 @@ internal sealed class FakeKernel : ICommandRunner
     public Task<CommandResult> RunAsync(string program, IReadOnlyList<string> a, string? stdin = null, CancellationToken ct = default)
     {
         var line = $"{program} {string.Join(' ', a)}";
-        if (FailWhen(program, a, stdin))
+        lock (_gate)
         {
-            return Task.FromResult(new CommandResult(1, "", $"injected failure: {line}"));
+            if (FailWhen(program, a, stdin))
+            {
+                return Task.FromResult(new CommandResult(1, "", $"injected failure: {line}"));
+            }
+            return Task.FromResult(program switch
+            {
+                "nft" => Nft(a, stdin, line),
+                "sysctl" => Sysctl(a, line),
+                "ip" => Ip(a, line),
+                "conntrack" when a is ["-D", "--mark", var mark] => Flush(mark, line),
+                // No sessions: the telemetry sampler's listing.
+                "conntrack" when a is ["-L"] => Ok(),
+                _ => new CommandResult(127, "", $"unknown program {program}"),
+            });
         }
-        return Task.FromResult(program switch
-        {
-            "nft" => Nft(a, stdin, line),
-            "sysctl" => Sysctl(a, line),
-            "ip" => Ip(a, line),
-            "conntrack" when a is ["-D", "--mark", var mark] => Flush(mark, line),
-            _ => new CommandResult(127, "", $"unknown program {program}"),
-        });
     }
 
     private CommandResult Nft(IReadOnlyList<string> a, string? stdin, string line)
@@ -67,6 +85,8 @@ internal sealed class FakeKernel : ICommandRunner
                 return Ruleset is null ? new CommandResult(1, "", "No such file or directory") : Ok(Ruleset);
             case ["list", "tables"]:
                 return Ok();
+            case ["-j", "list", "counters", ..]:
+                return Ruleset is null ? new CommandResult(1, "", "No such file or directory") : Ok("""{"nftables": [{"metainfo": {}}]}""");
             default:
                 return new CommandResult(1, "", "unsupported nft call");
         }
@@ -104,6 +124,15 @@ internal sealed class FakeKernel : ICommandRunner
                 }.Where(kv => kv.Value is not null).ToDictionary())));
             case ["-N", "-j", "-4", "rule", "show"]:
                 return Ok(JsonSerializer.Serialize(_rules));
+            case ["-j", "link", "show"]:
+                return Ok(JsonSerializer.Serialize(_links.Select(l => new Dictionary<string, object>
+                {
+                    ["ifname"] = l.Key, ["flags"] = l.Value ? new[] { "BROADCAST", "UP", "LOWER_UP" } : ["BROADCAST", "UP"],
+                })));
+            case ["-j", "-4", "route", "show", "default"]:
+                return Ok("[]");
+            case ["-j", "-4", "addr", "show", "scope", "global"]:
+                return Ok("[]");
             case ["route", "replace", var dst, "via", var via, "dev", var dev, "table", var table, "onlink"]:
                 _routes[(int.Parse(table), dst)] = (via, dev, "unicast");
                 Mutations.Add(line);

@@ -4,6 +4,7 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
+using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -30,7 +31,7 @@ public sealed class CounterSamplerTests
         var feed = new BondingPlanFeed();
         feed.Set(Bonded);
         var kernel = new ScriptedKernel();
-        using var sampler = new CounterSampler(kernel, status, feed, time, NullLogger<CounterSampler>.Instance);
+        using var sampler = new CounterSampler(kernel, status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
         await sampler.StartAsync(Ct);
 
         // The sampler's timer starts on a thread of its own: tick until the first full reading lands, then once more.
@@ -55,12 +56,42 @@ public sealed class CounterSamplerTests
         await sampler.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task Sampling_carries_on_after_every_kind_of_runner_fault()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var loops = new LoopMonitor(time);
+        var status = new EngineStatusTracker(time, loops: loops);
+        status.Applied(new DesiredState(1, "", [], [], [],
+            [new WanPlan("dsl", "wan1", 1, KernelIds.MarkOf(1), KernelIds.TableOf(1), true, true, FailbackPolicy.Keep, "up")], []),
+            new Dictionary<string, LinkHealth>());
+        var kernel = new ScriptedKernel();
+        var runner = new Kernel.FaultyRunner(kernel);
+        foreach (var fault in Kernel.FaultyRunner.EveryKind())
+        {
+            runner.ThrowOnce(fault, (program, _) => program is "nft" or "conntrack");
+        }
+        using var sampler = new CounterSampler(runner, status, new BondingPlanFeed(), time, new LoopSupervisor(loops, NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
+        await sampler.StartAsync(Ct);
+
+        await Until(() => { time.Advance(TimeSpan.FromSeconds(1)); return runner.Armed == 0; });
+        var counted = runner.Count("nft -j list counters");
+        kernel.Bytes += 1_000_000;
+        await Until(() => { time.Advance(TimeSpan.FromSeconds(1)); return runner.Count("nft -j list counters") >= counted + 2; });
+
+        Assert.Equal(2, Assert.Single(status.Current.Wans).Sessions);
+        Assert.True(status.Current.Wans[0].RxBytes > 1_000_000);
+        Assert.Equal(LoopStates.Running, Assert.Single(loops.Snapshot()).State);
+        await sampler.StopAsync(Ct);
+    }
+
     private static async Task Until(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        // Generous: the test classes run in parallel on small, busy machines.
+        var deadline = DateTime.UtcNow + Fakes.Wait.Limit;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 5 s");
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {Fakes.Wait.Limit.TotalSeconds:0} s");
             await Task.Delay(20, CancellationToken.None);
         }
     }
