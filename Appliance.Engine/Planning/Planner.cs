@@ -46,7 +46,7 @@ public static class Planner
             sysctls.AddRange(wans.Where(w => w.Routed).Select(w => new SysctlSpec($"net/ipv4/conf/{w.Plan.Interface}/rp_filter", "2")));
         }
 
-        var bonding = BondingPlanner.Plan(config, wans, warnings);
+        var bonding = BondingPlanner.Plan(config, wans, active, warnings);
         routes.AddRange(bonding.Routes);
         ipRules.AddRange(bonding.Rules);
         sysctls.AddRange(bonding.Sysctls);
