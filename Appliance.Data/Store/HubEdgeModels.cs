@@ -10,6 +10,14 @@ public sealed record HubEdge(
 {
     internal static HubEdge From(HubEdgeEntity e) =>
         new(e.Id, e.Description, e.Enabled, e.Encrypt, e.MaxSessions, [.. e.AllowedDestinations], e.CreatedAt, e.UpdatedAt);
+
+    // A record compares lists by reference; two reads of one edge must be equal.
+    public bool Equals(HubEdge? other) =>
+        other is not null && (Id, Description, Enabled, Encrypt, MaxSessions, CreatedAt, UpdatedAt) ==
+        (other.Id, other.Description, other.Enabled, other.Encrypt, other.MaxSessions, other.CreatedAt, other.UpdatedAt) &&
+        AllowedDestinations.SequenceEqual(other.AllowedDestinations);
+
+    public override int GetHashCode() => HashCode.Combine(Id, UpdatedAt);
 }
 
 /// <summary>An edge with its key: the answer to create and key rotation, the only times the key leaves the appliance.</summary>
@@ -19,6 +27,14 @@ public sealed record HubEdgeWithKey(
 {
     internal static HubEdgeWithKey From(HubEdgeEntity e) =>
         new(e.Id, e.Key, e.Description, e.Enabled, e.Encrypt, e.MaxSessions, [.. e.AllowedDestinations], e.CreatedAt, e.UpdatedAt);
+
+    // A record compares lists by reference; two answers for one edge must be equal.
+    public bool Equals(HubEdgeWithKey? other) =>
+        other is not null && (Id, Key, Description, Enabled, Encrypt, MaxSessions, CreatedAt, UpdatedAt) ==
+        (other.Id, other.Key, other.Description, other.Enabled, other.Encrypt, other.MaxSessions, other.CreatedAt, other.UpdatedAt) &&
+        AllowedDestinations.SequenceEqual(other.AllowedDestinations);
+
+    public override int GetHashCode() => HashCode.Combine(Id, UpdatedAt);
 }
 
 /// <summary>An edge to register.</summary>

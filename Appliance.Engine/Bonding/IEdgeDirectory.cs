@@ -11,6 +11,13 @@ public sealed record EdgeCredential(string Id, string Key, bool Enabled, bool En
     /// <summary>Destinations the hub may reach for this edge although it refuses them by default (see <see cref="DestinationPolicy"/>).</summary>
     public IReadOnlyList<IPNetwork> AllowedDestinations { get; init; } = [];
 
+    // A record compares lists by reference; two reads of one registration must be equal.
+    public bool Equals(EdgeCredential? other) =>
+        other is not null && (Id, Key, Enabled, Encrypt, MaxSessions) == (other.Id, other.Key, other.Enabled, other.Encrypt, other.MaxSessions) &&
+        AllowedDestinations.SequenceEqual(other.AllowedDestinations);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Key);
+
     // The key must not end up in logs through the record's generated ToString.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

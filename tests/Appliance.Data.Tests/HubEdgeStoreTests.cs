@@ -22,8 +22,8 @@ public sealed class HubEdgeStoreTests
 
         var created = await edges.CreateAsync(new NewHubEdge("branch-7", SuppliedKey, "Lyon office", Enabled: true, Encrypt: true, MaxSessions: 64), Samples.Admin, Ct);
 
-        Assert.Equal(new HubEdgeWithKey("branch-7", SuppliedKey, "Lyon office", true, true, 64, StoreFixture.Epoch, StoreFixture.Epoch), created);
-        Assert.Equal(new HubEdge("branch-7", "Lyon office", true, true, 64, StoreFixture.Epoch, StoreFixture.Epoch), await edges.GetAsync("branch-7", Ct));
+        Assert.Equal(new HubEdgeWithKey("branch-7", SuppliedKey, "Lyon office", true, true, 64, [], StoreFixture.Epoch, StoreFixture.Epoch), created);
+        Assert.Equal(new HubEdge("branch-7", "Lyon office", true, true, 64, [], StoreFixture.Epoch, StoreFixture.Epoch), await edges.GetAsync("branch-7", Ct));
         Assert.Equal([await edges.GetAsync("branch-7", Ct)], await edges.ListAsync(Ct));
         Assert.Equal(new EdgeCredential("branch-7", SuppliedKey, true, true, 64), await edges.FindAsync("branch-7", Ct));
     }
@@ -41,7 +41,7 @@ public sealed class HubEdgeStoreTests
         Assert.Matches("^[A-Za-z0-9_-]{43}$", first.Key);
         Assert.Equal(32, Base64Url.DecodeFromChars(first.Key).Length);
         Assert.NotEqual(first.Key, second.Key);
-        Assert.Equal(("", true, false, 1024), (first.Description, first.Enabled, first.Encrypt, first.MaxSessions));
+        Assert.Equal(("", true, false, 16384), (first.Description, first.Enabled, first.Encrypt, first.MaxSessions));
         Assert.Equal(first.Key, (await edges.FindAsync("a", Ct))?.Key);
     }
 
@@ -68,7 +68,7 @@ public sealed class HubEdgeStoreTests
 
         var updated = await edges.UpdateAsync("branch-7", new HubEdgeUpdate("new", Enabled: false, Encrypt: true, MaxSessions: 10), Samples.Operator, Ct);
 
-        Assert.Equal(new HubEdge("branch-7", "new", false, true, 10, StoreFixture.Epoch, StoreFixture.Epoch.AddMinutes(1)), updated);
+        Assert.Equal(new HubEdge("branch-7", "new", false, true, 10, [], StoreFixture.Epoch, StoreFixture.Epoch.AddMinutes(1)), updated);
         Assert.Equal(updated, await edges.GetAsync("branch-7", Ct));
         Assert.Equal(new EdgeCredential("branch-7", SuppliedKey, false, true, 10), await edges.FindAsync("branch-7", Ct));
     }
@@ -131,7 +131,7 @@ public sealed class HubEdgeStoreTests
         Assert.Same(edges, directory);
 
         await edges.CreateAsync(new NewHubEdge("branch-7", SuppliedKey), Samples.Admin, Ct);
-        Assert.Equal(new EdgeCredential("branch-7", SuppliedKey, true, false, 1024), await directory.FindAsync("branch-7", Ct));
+        Assert.Equal(new EdgeCredential("branch-7", SuppliedKey, true, false, 16384), await directory.FindAsync("branch-7", Ct));
         await edges.UpdateAsync("branch-7", new HubEdgeUpdate(Enabled: false, MaxSessions: 3), Samples.Admin, Ct);
         Assert.Equal(new EdgeCredential("branch-7", SuppliedKey, false, false, 3), await directory.FindAsync("branch-7", Ct));
         var rotated = await edges.RotateKeyAsync("branch-7", null, Samples.Admin, Ct);
