@@ -65,6 +65,7 @@ public static class DuplexRelay
                     read = await from.ReadAsync(buffer.AsMemory(0, RelayBufferBudget.BufferSize), ct);
                     if (read > 0)
                     {
+                        direction.Session?.Touch();
                         await to.WriteAsync(buffer.AsMemory(0, read), ct);
                     }
                 }
@@ -78,7 +79,6 @@ public static class DuplexRelay
                     return total;
                 }
                 total += read;
-                direction.Session?.Touch();
                 if (direction.Counters is { } counters)
                 {
                     if (direction.Up)
