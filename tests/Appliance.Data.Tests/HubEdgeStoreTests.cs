@@ -1,7 +1,9 @@
 using System.Buffers.Text;
+using System.Net;
 using Appliance.Data.Store;
 using Appliance.Engine.Bonding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Data.Tests;
@@ -143,6 +145,70 @@ public sealed class HubEdgeStoreTests
     }
 
     [Fact]
+    public async Task An_allow_list_is_stored_in_canonical_form_and_reaches_the_directory_parsed()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var edges = Edges(fixture);
+
+        var created = await edges.CreateAsync(new NewHubEdge("branch-7", SuppliedKey, AllowedDestinations: [" 10.20.0.0/16", "203.0.113.20", "FD00:20::/48"]), Samples.Admin, Ct);
+        await fixture.RestartAsync(Ct);
+
+        Assert.Equal(["10.20.0.0/16", "203.0.113.20/32", "fd00:20::/48"], created.AllowedDestinations);
+        Assert.Equal(created.AllowedDestinations, (await Edges(fixture).GetAsync("branch-7", Ct)).AllowedDestinations);
+        var credential = await Edges(fixture).FindAsync("branch-7", Ct);
+        Assert.Equal([IPNetwork.Parse("10.20.0.0/16"), IPNetwork.Parse("203.0.113.20/32"), IPNetwork.Parse("fd00:20::/48")], credential!.AllowedDestinations);
+
+        // An update without the list clears it, like every other omitted field.
+        await Edges(fixture).UpdateAsync("branch-7", new HubEdgeUpdate(), Samples.Admin, Ct);
+        Assert.Empty((await Edges(fixture).FindAsync("branch-7", Ct))!.AllowedDestinations);
+    }
+
+    [Fact]
+    public async Task Subscribers_hear_of_every_change_once_the_directory_already_answers_with_it()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var edges = Edges(fixture);
+        var heard = new List<(string Id, EdgeCredential? Seen)>();
+        using var subscription = edges.Subscribe(id => heard.Add((id, edges.FindAsync(id).AsTask().GetAwaiter().GetResult())));
+
+        await edges.CreateAsync(new NewHubEdge("branch-7", SuppliedKey), Samples.Admin, Ct);
+        await edges.UpdateAsync("branch-7", new HubEdgeUpdate(Enabled: false), Samples.Admin, Ct);
+        var rotated = await edges.RotateKeyAsync("branch-7", null, Samples.Admin, Ct);
+        await edges.DeleteAsync("branch-7", Samples.Admin, Ct);
+        fixture.Faults.FailNextCommit();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => edges.CreateAsync(new NewHubEdge("branch-8"), Samples.Admin, Ct));
+
+        Assert.Equal(["branch-7", "branch-7", "branch-7", "branch-7"], heard.Select(h => h.Id));
+        Assert.True(heard[0].Seen!.Enabled);
+        Assert.False(heard[1].Seen!.Enabled);
+        Assert.Equal(rotated.Key, heard[2].Seen!.Key);
+        Assert.Null(heard[3].Seen);
+    }
+
+    [Fact]
+    public async Task Edges_registered_at_the_old_default_of_1024_sessions_get_16384_and_an_empty_allow_list_on_upgrade()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await using (var db = await fixture.CreateDbContextAsync(Ct))
+        {
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_EdgeAllowedDestinations", StringComparison.Ordinal)) - 1];
+            await migrator.MigrateAsync(before, Ct);
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO HubEdges (Id, Key, Description, Enabled, Encrypt, MaxSessions, CreatedAt, UpdatedAt) VALUES " +
+                "('default-edge', 'old-default-key-0123', '', 1, 0, 1024, 0, 0), ('chosen-edge', 'chosen-limit-key-0123', '', 1, 0, 300, 0, 0)", Ct);
+            await migrator.MigrateAsync(cancellationToken: Ct);
+        }
+
+        await fixture.RestartAsync(Ct);
+
+        Assert.Equal(16384, (await Edges(fixture).FindAsync("default-edge", Ct))!.MaxSessions);
+        Assert.Equal(300, (await Edges(fixture).FindAsync("chosen-edge", Ct))!.MaxSessions);
+        Assert.Empty((await Edges(fixture).GetAsync("default-edge", Ct)).AllowedDestinations);
+    }
+
+    [Fact]
     public async Task Lookups_answer_from_memory_loaded_at_start_up_not_from_the_database()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);
@@ -197,7 +263,7 @@ public sealed class HubEdgeStoreTests
         Assert.Equal(["edge.create", "edge.update", "edge.rotate-key", "edge.create", "edge.delete"], audit.Select(a => a.Action));
         Assert.Equal(["edge branch-7", "edge branch-7", "edge branch-7", "edge branch-8", "edge branch-7"], audit.Select(a => a.Target));
         Assert.All(audit, a => Assert.Equal(("alice", "198.51.100.23", StoreFixture.Epoch), (a.Actor, a.Source, a.Time)));
-        Assert.Equal("enabled, max 1024 sessions; key supplied", audit[0].Details);
+        Assert.Equal("enabled, max 16384 sessions; key supplied", audit[0].Details);
         Assert.Equal("enabled, encrypted, max 8 sessions", audit[1].Details);
         Assert.Equal("key generated", audit[2].Details);
         foreach (var key in new[] { created.Key, generated.Key, generatedAtCreate.Key })
