@@ -11,6 +11,7 @@ public sealed partial class HubRelay
     private async Task SessionAsync(Socket edgeSocket, HubHandshake handshake, HandshakeSlots.Slot slot, CancellationToken ct)
     {
         var from = edgeSocket.RemoteEndPoint;
+        var source = (from as IPEndPoint)?.Address;
         AcceptedEdge? accepted = null;
         RelaySession? session = null;
         Socket? onward = null;
@@ -22,13 +23,14 @@ public sealed partial class HubRelay
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 limit.CancelAfter(_options.HandshakeTimeoutMs);
-                accepted = await handshake.AcceptAsync(new NetworkStream(edgeSocket, ownsSocket: false), Rejected, limit.Token);
+                accepted = await handshake.AcceptAsync(new NetworkStream(edgeSocket, ownsSocket: false), r => Rejected(r, source), limit.Token);
                 if (accepted is null)
                 {
                     _monitor.Failed($"edge at {from} refused");
                     return;
                 }
                 var edge = accepted.Edge;
+                Trust(source);
                 if (!_monitor.TryAdmit(edge.Id, edge.MaxSessions))
                 {
                     LogBusy(_logger, edge.Id, edge.MaxSessions);
@@ -112,15 +114,25 @@ public sealed partial class HubRelay
         }
     }
 
-    private void Rejected(HandshakeRejection rejection)
+    private void Rejected(HandshakeRejection rejection, IPAddress? source)
     {
         if (rejection.Result == HubResult.NotPermitted && rejection.EdgeId is { } edge)
         {
+            // Only an edge that proved its key gets as far as naming a destination.
+            Trust(source);
             _monitor.Refused(edge);
             LogNotPermitted(_logger, rejection.Reason);
             return;
         }
         LogRejected(_logger, null, rejection.Reason);
+    }
+
+    private void Trust(IPAddress? source)
+    {
+        if (source is not null)
+        {
+            _handshakes.Trust(source);
+        }
     }
 
     /// <summary>Connects to the edge's destination; the result tells the edge what happened.</summary>

@@ -44,7 +44,7 @@ public sealed partial class HubRelay : BackgroundService
         (_config, _edges, _sockets, _addresses, _monitor, _options, _time, _logger) = (config, edges, sockets, addresses, monitor, options.Value, time, logger);
         _sessions = new RelaySessions(time);
         _buffers = new RelayBufferBudget(_options.BufferBudgetBytes);
-        _handshakes = new HandshakeSlots(_options.MaxPendingHandshakes, _options.MaxPendingHandshakesPerSource);
+        _handshakes = new HandshakeSlots(_options.MaxPendingHandshakes, _options.MaxPendingHandshakesPerSource, time);
     }
 
     /// <summary>Sessions relayed now, all edges together.</summary>

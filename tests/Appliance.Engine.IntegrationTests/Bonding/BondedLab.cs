@@ -7,8 +7,9 @@ using Appliance.Testing;
 namespace Appliance.Engine.IntegrationTests.Bonding;
 
 /// <summary>
-/// lan ─ edge appliance ─ wan1…n (TBF) ─ ISPs ─ inet, where a second appliance in the hub role listens on 203.0.113.20
-/// and a bulk server runs on 203.0.113.10. Both appliances are the real host with their engines in the lab.
+/// lan ─ edge appliance ─ wan1…n (TBF) ─ ISPs ─ inet ─ hub, where a second appliance in the hub role listens on
+/// 203.0.113.20 in its own namespace and a bulk server runs on 203.0.113.10 in the internet. Both appliances are the
+/// real host with their engines in the lab.
 /// </summary>
 public sealed class BondedLab : IAsyncDisposable
 {
@@ -36,7 +37,7 @@ public sealed class BondedLab : IAsyncDisposable
         ApplianceUnderTest? hub = null, edge = null;
         try
         {
-            hub = new ApplianceUnderTest(lab, ns: lab.Inet);
+            hub = new ApplianceUnderTest(lab, ns: lab.Hub);
             await hub.ConfigureAsync([], settings: new ApplianceSettings
             {
                 Role = ApplianceRole.Hub,

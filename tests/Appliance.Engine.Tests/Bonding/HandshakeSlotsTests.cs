@@ -64,4 +64,42 @@ public sealed class HandshakeSlotsTests
         // ...and never the same source as an IPv6 /64 (::ffff:0:0/96 has a non-zero lower half).
         Assert.NotNull(slots.TryTake(Ip("::")));
     }
+
+    [Fact]
+    public void A_source_where_an_edge_proved_its_key_is_held_to_the_total_only_until_the_trust_expires()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var slots = new HandshakeSlots(total: 50, perSource: 2, time);
+        var edge = Ip("198.18.11.2");
+        slots.TryTake(edge);
+        slots.TryTake(edge);
+        Assert.Null(slots.TryTake(edge));
+
+        slots.Trust(edge);
+
+        Assert.Equal(48, Enumerable.Range(0, 60).Count(_ => slots.TryTake(edge) is not null));
+        Assert.Equal(50, slots.InUse);
+
+        var other = new HandshakeSlots(total: 50, perSource: 2, time);
+        other.Trust(edge);
+        time.Advance(HandshakeSlots.TrustFor);
+        Assert.Equal(2, Enumerable.Range(0, 10).Count(_ => other.TryTake(edge) is not null));
+    }
+
+    [Fact]
+    public void Trust_is_remembered_for_a_bounded_number_of_sources_the_oldest_forgotten_first()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var slots = new HandshakeSlots(total: 100_000, perSource: 1, time);
+        var first = Ip("198.51.100.1");
+        slots.Trust(first);
+        for (var i = 1; i <= HandshakeSlots.MaxTrustedSources; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            slots.Trust(new IPAddress(0x0a000000u + (uint)i));
+        }
+
+        Assert.NotNull(slots.TryTake(first));
+        Assert.Null(slots.TryTake(first));
+    }
 }
