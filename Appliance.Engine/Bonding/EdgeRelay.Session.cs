@@ -83,11 +83,12 @@ public sealed partial class EdgeRelay
                 setup.CancelAfter(_options.HandshakeTimeoutMs);
                 (hub, stream) = await ConnectHubAsync(plan, destination, setup.Token);
             }
+            session.Multipath = hub;
             _monitor.SetState("edge", "connected", plan.Hub.ToString());
             _monitor.Opened();
             opened = true;
             await using var lanEnd = new RelayEnd(lan);
-            await using var hubEnd = new RelayEnd(hub, stream as SslStream);
+            await using var hubEnd = new RelayEnd(hub, stream);
             await DuplexRelay.RunAsync(lanEnd, hubEnd, _buffers, _monitor.Counters, session, session.Token);
             return null;
         }
@@ -162,7 +163,7 @@ public sealed partial class EdgeRelay
                     attempt.CancelAfter(_options.HandshakeTimeoutMs / 2);
                     await socket.ConnectAsync(new IPEndPoint(hubAddress, plan.Hub.Port), attempt.Token);
                 }
-                var stream = await EdgeHandshake.ConnectAsync(new NetworkStream(socket, ownsSocket: false), identity, destination, ct);
+                var stream = await EdgeHandshake.ConnectAsync(new MultipathStream(socket), identity, destination, ct);
                 return (socket, stream);
             }
             catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))

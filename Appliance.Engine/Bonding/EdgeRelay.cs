@@ -125,19 +125,7 @@ public sealed partial class EdgeRelay : BackgroundService
         }
     }
 
-    private async Task SweepIdleAsync(CancellationToken ct)
-    {
-        var idle = TimeSpan.FromSeconds(Math.Max(1, _options.IdleTimeoutSeconds));
-        var every = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(every, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!ct.IsCancellationRequested && _sessions.CloseIdle(idle) is > 0 and var closed)
-            {
-                LogClosedIdle(_logger, closed, idle.TotalSeconds);
-            }
-        }
-    }
+    private Task SweepIdleAsync(CancellationToken ct) => SessionSweeper.RunAsync(_sessions, _options, _time, (count, why) => LogClosedIdle(_logger, count, why), ct);
 
     private Socket Listen(int port)
     {
@@ -179,6 +167,6 @@ public sealed partial class EdgeRelay : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a bonded session failed")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions idle for {Seconds} s")]
-    private static partial void LogClosedIdle(ILogger logger, int count, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions: {Reason}")]
+    private static partial void LogClosedIdle(ILogger logger, int count, string reason);
 }

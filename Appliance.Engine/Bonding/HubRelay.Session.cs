@@ -23,7 +23,7 @@ public sealed partial class HubRelay
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 limit.CancelAfter(_options.HandshakeTimeoutMs);
-                accepted = await handshake.AcceptAsync(new NetworkStream(edgeSocket, ownsSocket: false), r => Rejected(r, source), limit.Token);
+                accepted = await handshake.AcceptAsync(new MultipathStream(edgeSocket), r => Rejected(r, source), limit.Token);
                 if (accepted is null)
                 {
                     _monitor.Failed($"edge at {from} refused");
@@ -54,6 +54,7 @@ public sealed partial class HubRelay
                 }
             }
             slot.Dispose();
+            session.Multipath = edgeSocket;
             HubResult result;
             (onward, result) = await ConnectOnwardAsync(accepted.Destination, session.Token);
             await HubHandshake.SendResultAsync(accepted.Stream, result, session.Token);
@@ -65,7 +66,7 @@ public sealed partial class HubRelay
             _monitor.Opened();
             try
             {
-                await using var edgeEnd = new RelayEnd(edgeSocket, accepted.Stream as SslStream);
+                await using var edgeEnd = new RelayEnd(edgeSocket, accepted.Stream);
                 await using var onwardEnd = new RelayEnd(onward);
                 // "Up" is edge to destination, as on the edge.
                 await DuplexRelay.RunAsync(edgeEnd, onwardEnd, _buffers, _monitor.Counters, session, session.Token);

@@ -203,20 +203,7 @@ public sealed partial class HubRelay : BackgroundService
         }
     }
 
-    /// <summary>Closes sessions that moved nothing for the idle timeout (keepalive covers dead peers; this, live but silent ones).</summary>
-    private async Task SweepIdleAsync(CancellationToken ct)
-    {
-        var idle = TimeSpan.FromSeconds(Math.Max(1, _options.IdleTimeoutSeconds));
-        var every = TimeSpan.FromTicks(Math.Clamp(idle.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(every, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!ct.IsCancellationRequested && _sessions.CloseIdle(idle) is > 0 and var closed)
-            {
-                LogClosedIdle(_logger, closed, idle.TotalSeconds);
-            }
-        }
-    }
+    private Task SweepIdleAsync(CancellationToken ct) => SessionSweeper.RunAsync(_sessions, _options, _time, (count, why) => LogClosedIdle(_logger, count, why), ct);
 
     /// <summary>An edge's registration changed: its sessions end when it was removed, disabled or re-keyed, or their destination is no longer allowed.</summary>
     private async Task CloseChangedAsync(string edgeId)
@@ -268,8 +255,8 @@ public sealed partial class HubRelay : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the hub's own addresses failed; the last ones read stay in force")]
     private static partial void LogOwnAddressesFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions idle for {Seconds} s")]
-    private static partial void LogClosedIdle(ILogger logger, int count, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions: {Reason}")]
+    private static partial void LogClosedIdle(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions of edge {Edge}: its registration changed")]
     private static partial void LogClosedForEdge(ILogger logger, int count, string edge);

@@ -12,6 +12,10 @@ namespace Appliance.Engine.Bonding;
 public static partial class MptcpSocket
 {
     private const int IpProtoMptcp = 262;
+    private const int SolMptcp = 284;
+    private const int MptcpInfo = 1;
+    // struct mptcp_info: mptcpi_subflows_total (every subflow, the initial one included) sits at byte 80 (Linux 6.8 on).
+    private const int SubflowsTotalOffset = 80;
     private const int SockStream = 1;
     private const int SockCloexec = 0x80000;
 
@@ -26,6 +30,29 @@ public static partial class MptcpSocket
         }
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { NoDelay = true };
     });
+
+    /// <summary>
+    /// How many subflows the MPTCP connection has now, or null when the kernel cannot say (not an MPTCP socket, one
+    /// that fell back to plain TCP, or a kernel older than 6.8).
+    /// </summary>
+    /// <remarks>
+    /// An MPTCP connection outlives its subflows: when every path died (keepalive gave up on each), it waits for a new
+    /// one instead of failing, so keepalive alone never ends a session whose peer vanished.
+    /// </remarks>
+    public static int? Subflows(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        Span<byte> info = stackalloc byte[128];
+        try
+        {
+            var length = socket.GetRawSocketOption(SolMptcp, MptcpInfo, info);
+            return length > SubflowsTotalOffset ? info[SubflowsTotalOffset] : null;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int NativeSocket(int domain, int type, int protocol);

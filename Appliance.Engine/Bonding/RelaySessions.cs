@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Appliance.Engine.Bonding;
 
@@ -45,6 +46,31 @@ public sealed class RelaySessions(TimeProvider time)
         return closed;
     }
 
+    /// <summary>
+    /// Closes the sessions whose MPTCP leg has had no subflow left for <paramref name="grace"/>: keepalive ended every
+    /// path of a peer that vanished, but the connection itself would wait for a new path forever.
+    /// </summary>
+    /// <param name="subflows">Counts a connection's subflows (null: cannot tell, the session is left alone).</param>
+    public int ClosePathless(TimeSpan grace, Func<Socket, int?> subflows)
+    {
+        ArgumentNullException.ThrowIfNull(subflows);
+        var now = time.GetTimestamp();
+        return Close(s =>
+        {
+            if (s.Multipath is not { } socket || subflows(socket) is not 0)
+            {
+                s.PathlessSince = 0;
+                return null;
+            }
+            if (s.PathlessSince == 0)
+            {
+                s.PathlessSince = now;
+                return null;
+            }
+            return time.GetElapsedTime(s.PathlessSince, now) >= grace ? $"its MPTCP connection had no path left for {grace.TotalSeconds:0} s" : null;
+        });
+    }
+
     /// <summary>Closes the sessions that moved no byte either way for <paramref name="idle"/>.</summary>
     public int CloseIdle(TimeSpan idle) => Close(s => time.GetElapsedTime(s.LastActive) >= idle ? $"no data either way for {idle.TotalSeconds:0} s" : null);
 
@@ -88,6 +114,12 @@ public sealed class RelaySession : IDisposable
 
     /// <summary>When it last moved a byte (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastActive => Volatile.Read(ref _lastActive);
+
+    /// <summary>The session's MPTCP leg (to the hub, or from the edge), watched for a connection left without a path.</summary>
+    public Socket? Multipath { get; set; }
+
+    /// <summary>When its MPTCP leg was first seen without a subflow (0: it has one); only the sweep touches it.</summary>
+    internal long PathlessSince { get; set; }
 
     /// <summary>Data moved: the idle clock starts over.</summary>
     public void Touch() => Volatile.Write(ref _lastActive, _time.GetTimestamp());

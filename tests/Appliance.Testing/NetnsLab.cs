@@ -191,6 +191,8 @@ public sealed class NetnsLab : IAsyncDisposable
         await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.HubGateway + "/24", "dev", "hub0");
         await ExecAsync(Inet, "ip", "link", "set", "hub0", "up");
         await ExecAsync(Inet, "ip", "route", "add", LabAddresses.Hub + "/32", "via", LabAddresses.HubUplink);
+        // The internet now forwards too: between the ISPs and the hub.
+        await ExecAsync(Inet, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         await ExecAsync(Hub, "ip", "addr", "add", LabAddresses.HubUplink + "/24", "dev", "eth0");
         await ExecAsync(Hub, "ip", "addr", "add", LabAddresses.Hub + "/32", "dev", "lo");
         await ExecAsync(Hub, "ip", "link", "set", "eth0", "up");

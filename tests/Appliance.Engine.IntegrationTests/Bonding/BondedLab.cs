@@ -31,13 +31,18 @@ public sealed class BondedLab : IAsyncDisposable
     public ApplianceUnderTest Edge { get; }
     public BulkServer Server { get; }
 
-    public static async Task<BondedLab> CreateAsync(IReadOnlyList<double> ratesMbit, bool encrypt = false, WanMode mode = WanMode.Bond)
+    /// <param name="ratesMbit">One WAN per entry, shaped to that rate both ways (null: unshaped).</param>
+    /// <param name="hubSettings">Host settings of the hub (e.g. bonding limits) on top of the defaults.</param>
+    /// <param name="edgeSettings">Host settings of the edge on top of the defaults.</param>
+    public static async Task<BondedLab> CreateAsync(
+        IReadOnlyList<double?> ratesMbit, bool encrypt = false, WanMode mode = WanMode.Bond,
+        IReadOnlyDictionary<string, string>? hubSettings = null, IReadOnlyDictionary<string, string>? edgeSettings = null)
     {
         var lab = await NetnsLab.CreateAsync(ratesMbit.Select((rate, i) => new LabWan(i + 1, rate)).ToList());
         ApplianceUnderTest? hub = null, edge = null;
         try
         {
-            hub = new ApplianceUnderTest(lab, ns: lab.Hub);
+            hub = new ApplianceUnderTest(lab, ns: lab.Hub, settings: hubSettings);
             await hub.ConfigureAsync([], settings: new ApplianceSettings
             {
                 Role = ApplianceRole.Hub,
@@ -49,7 +54,7 @@ public sealed class BondedLab : IAsyncDisposable
                 throw new InvalidOperationException($"registering the edge failed: {await registered.Content.ReadAsStringAsync()}");
             }
 
-            edge = new ApplianceUnderTest(lab);
+            edge = new ApplianceUnderTest(lab, settings: edgeSettings);
             await edge.ConfigureAsync(EdgeWans(lab, mode), settings: EdgeSettings(encrypt));
             if (mode == WanMode.Bond)
             {
