@@ -47,17 +47,27 @@ public sealed class RelaySessions(TimeProvider time)
     }
 
     /// <summary>
-    /// Closes the sessions whose MPTCP leg has had no subflow left for <paramref name="grace"/>: keepalive ended every
-    /// path of a peer that vanished, but the connection itself would wait for a new path forever.
+    /// Closes the sessions whose MPTCP peer is gone: data in flight that the peer has acknowledged nothing of for
+    /// <paramref name="silence"/>, or no subflow left for <paramref name="pathless"/> (keepalive ended each path, but the
+    /// connection itself would wait for a new one forever).
     /// </summary>
-    /// <param name="subflows">Counts a connection's subflows (null: cannot tell, the session is left alone).</param>
-    public int ClosePathless(TimeSpan grace, Func<Socket, int?> subflows)
+    /// <param name="state">Reads a connection's state (null: cannot tell, the session is left alone).</param>
+    public int CloseDead(TimeSpan silence, TimeSpan pathless, Func<Socket, MultipathState?> state)
     {
-        ArgumentNullException.ThrowIfNull(subflows);
+        ArgumentNullException.ThrowIfNull(state);
         var now = time.GetTimestamp();
         return Close(s =>
         {
-            if (s.Multipath is not { } socket || subflows(socket) is not 0)
+            if (s.Multipath is not { } socket || state(socket) is not { } seen)
+            {
+                s.PathlessSince = 0;
+                return null;
+            }
+            if (seen.InFlight && seen.SinceLastAck >= silence)
+            {
+                return $"its MPTCP peer acknowledged nothing for {seen.SinceLastAck.TotalSeconds:0} s with data in flight";
+            }
+            if (seen.Subflows > 0)
             {
                 s.PathlessSince = 0;
                 return null;
@@ -67,7 +77,7 @@ public sealed class RelaySessions(TimeProvider time)
                 s.PathlessSince = now;
                 return null;
             }
-            return time.GetElapsedTime(s.PathlessSince, now) >= grace ? $"its MPTCP connection had no path left for {grace.TotalSeconds:0} s" : null;
+            return time.GetElapsedTime(s.PathlessSince, now) >= pathless ? $"its MPTCP connection had no path left for {pathless.TotalSeconds:0} s" : null;
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Appliance.Engine.Bonding;
 using Microsoft.Extensions.Time.Testing;
 
@@ -43,6 +44,69 @@ public sealed class RelaySessionsTests
         Assert.False(busy.Token.IsCancellationRequested);
         // Closing is asked once: a second sweep finds nothing new to close.
         Assert.Equal(0, sessions.CloseIdle(TimeSpan.FromHours(2)));
+    }
+
+    [Fact]
+    public void An_MPTCP_peer_that_acknowledges_nothing_in_flight_or_leaves_no_path_is_closed_after_its_grace()
+    {
+        var time = new FakeTimeProvider();
+        var sessions = new RelaySessions(time);
+        var states = new Dictionary<Socket, MultipathState>();
+        RelaySession Open(MultipathState state)
+        {
+            var session = sessions.TryOpen(10, null, Destination, CancellationToken.None)!;
+            session.Multipath = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            states[session.Multipath] = state;
+            return session;
+        }
+        using var silent = Open(new MultipathState(2, InFlight: true, SinceLastAck: TimeSpan.FromSeconds(119)));
+        using var pathless = Open(new MultipathState(0, InFlight: false, SinceLastAck: TimeSpan.FromMinutes(5)));
+        // A peer that stopped reading: nothing in flight, its last acknowledgement long ago, its paths alive.
+        using var paused = Open(new MultipathState(2, InFlight: false, SinceLastAck: TimeSpan.FromHours(1)));
+        using var plain = sessions.TryOpen(10, null, Destination, CancellationToken.None)!;
+        int Sweep() => sessions.CloseDead(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(60), socket => states[socket]);
+
+        Assert.Equal(0, Sweep());
+        states[silent.Multipath!] = states[silent.Multipath!] with { SinceLastAck = TimeSpan.FromSeconds(120) };
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, Sweep());
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Sweep());
+
+        Assert.Contains("acknowledged nothing for 120 s", silent.ClosedBecause, StringComparison.Ordinal);
+        Assert.Contains("no path left for 60 s", pathless.ClosedBecause, StringComparison.Ordinal);
+        Assert.Null(paused.ClosedBecause);
+        Assert.Null(plain.ClosedBecause);
+        foreach (var socket in states.Keys)
+        {
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_path_that_returns_in_time_keeps_the_session()
+    {
+        var time = new FakeTimeProvider();
+        var sessions = new RelaySessions(time);
+        using var session = sessions.TryOpen(10, null, Destination, CancellationToken.None)!;
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        session.Multipath = socket;
+        var subflows = 0;
+        int Sweep() => sessions.CloseDead(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(60), _ => new MultipathState(subflows, false, TimeSpan.Zero));
+
+        Sweep();
+        time.Advance(TimeSpan.FromSeconds(50));
+        subflows = 1;
+        Sweep();
+        subflows = 0;
+        time.Advance(TimeSpan.FromSeconds(50));
+        Sweep();
+        time.Advance(TimeSpan.FromSeconds(50));
+
+        // Without a path again for 50 s only: the clock started over when the path came back.
+        Assert.Equal(0, Sweep());
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, Sweep());
     }
 
     [Fact]
