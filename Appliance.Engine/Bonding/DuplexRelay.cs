@@ -44,7 +44,24 @@ public static class DuplexRelay
 
     private static readonly RelayBufferBudget Unlimited = RelayBufferBudget.Unlimited();
 
-    private sealed record Direction(RelayBufferBudget Budget, RelayCounters? Counters, RelaySession? Session, bool Up);
+    private sealed record Direction(RelayBufferBudget Budget, RelayCounters? Counters, RelaySession? Session, bool Up)
+    {
+        public void Count(int bytes)
+        {
+            if (Counters is null)
+            {
+                return;
+            }
+            if (Up)
+            {
+                Interlocked.Add(ref Counters.Up, bytes);
+            }
+            else
+            {
+                Interlocked.Add(ref Counters.Down, bytes);
+            }
+        }
+    }
 
     /// <summary>One direction; never throws: a failure resets both ends, which ends the other direction as well.</summary>
     private static async Task<long> PumpAsync(RelayEnd from, RelayEnd to, Direction direction, Action abortBoth, CancellationToken ct)
@@ -59,14 +76,19 @@ public static class DuplexRelay
                 // A zero-byte read waits for data (or the end) without a buffer: an idle session holds no buffer memory.
                 await from.ReadAsync(Memory<byte>.Empty, ct);
                 var buffer = await direction.Budget.RentAsync(ct);
-                int read;
+                int? read;
                 try
                 {
                     read = await from.ReadAsync(buffer.AsMemory(0, RelayBufferBudget.BufferSize), ct);
-                    if (read > 0)
+                    // While the sender keeps the buffer full, the next chunk is read straight away with the same buffer;
+                    // the buffer goes back as soon as nothing more has arrived.
+                    while (read > 0)
                     {
                         direction.Session?.Touch();
-                        await to.WriteAsync(buffer.AsMemory(0, read), ct);
+                        await to.WriteAsync(buffer.AsMemory(0, read.Value), ct);
+                        total += read.Value;
+                        direction.Count(read.Value);
+                        read = read == RelayBufferBudget.BufferSize ? await from.ReadReadyAsync(buffer.AsMemory(0, RelayBufferBudget.BufferSize), ct) : null;
                     }
                 }
                 finally
@@ -77,18 +99,6 @@ public static class DuplexRelay
                 {
                     await to.ShutdownWriteAsync();
                     return total;
-                }
-                total += read;
-                if (direction.Counters is { } counters)
-                {
-                    if (direction.Up)
-                    {
-                        Interlocked.Add(ref counters.Up, read);
-                    }
-                    else
-                    {
-                        Interlocked.Add(ref counters.Down, read);
-                    }
                 }
             }
         }

@@ -46,14 +46,25 @@ public sealed class MultipathStream(Socket socket) : Stream
         }
         _holding = false;
         buffer.Span[0] = _held[0];
-        return buffer.Length == 1 ? 1 : 1 + await ReceiveReadyAsync(buffer[1..], cancellationToken);
+        return buffer.Length == 1 ? 1 : 1 + Math.Max(0, await ReceiveReadyAsync(socket, buffer[1..], cancellationToken) ?? 0);
+    }
+
+    /// <summary>What is there already, without waiting: null when nothing is, 0 at the end.</summary>
+    public async ValueTask<int?> ReadReadyAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        if (_ended)
+        {
+            return 0;
+        }
+        return _holding ? await ReadAsync(buffer, ct) : await ReceiveReadyAsync(socket, buffer, ct);
     }
 
     /// <summary>
-    /// Whatever is there already, without waiting for more: the receive is tried at once and withdrawn when it would
-    /// wait (the socket's queue count is no guide on MPTCP, which may count bytes already read).
+    /// Receives what is there already without waiting for more (null when nothing is, 0 at the end): the receive is
+    /// tried at once and withdrawn when it would wait. The socket's queue count is no guide on MPTCP, which may count
+    /// bytes already read.
     /// </summary>
-    private async ValueTask<int> ReceiveReadyAsync(Memory<byte> buffer, CancellationToken ct)
+    internal static async ValueTask<int?> ReceiveReadyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
     {
         using var now = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var receive = socket.ReceiveAsync(buffer, SocketFlags.None, now.Token);
@@ -67,8 +78,7 @@ public sealed class MultipathStream(Socket socket) : Stream
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            // Nothing more was there; the byte already taken goes out alone.
-            return 0;
+            return null;
         }
     }
 
