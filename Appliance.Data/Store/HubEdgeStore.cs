@@ -159,9 +159,13 @@ public sealed partial class HubEdgeStore(IDbContextFactory<ApplianceDbContext> d
         var rows = await db.HubEdges.AsNoTracking().ToListAsync(ct);
         return rows.ToFrozenDictionary(
             e => e.Id,
-            e => new EdgeCredential(e.Id, e.Key, e.Enabled, e.Encrypt, e.MaxSessions) { AllowedDestinations = [.. e.AllowedDestinations.Select(IPNetwork.Parse)] },
+            e => new EdgeCredential(e.Id, e.Key, e.Enabled, e.Encrypt, e.MaxSessions) { AllowedDestinations = ParseAllowed(e.AllowedDestinations) },
             StringComparer.Ordinal);
     }
+
+    // Stored only after validation; an entry spoiled behind the store's back opens nothing rather than stopping the hub.
+    private static IReadOnlyList<IPNetwork> ParseAllowed(IEnumerable<string> entries) =>
+        [.. entries.Select(e => IPNetwork.TryParse(e, out var network) ? network : (IPNetwork?)null).OfType<IPNetwork>()];
 
     private static void CopyFrom(HubEdgeEntity entity, HubEdgeUpdate update, IReadOnlyList<IPNetwork> allowed)
     {

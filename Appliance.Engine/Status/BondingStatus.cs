@@ -1,7 +1,7 @@
 namespace Appliance.Engine.Status;
 
 /// <summary>Bonding as <c>/api/v1/status</c> reports it: the edge's relay to its hub, or the hub's relay for its edges.</summary>
-/// <param name="State">Edge: connected, unreachable, refused or idle. Hub: listening or failed.</param>
+/// <param name="State">Edge: connected, unreachable, refused, idle, or failed (its listener could not start). Hub: listening or failed.</param>
 /// <param name="Peer">Edge: the hub it relays to. Hub: where it listens.</param>
 /// <param name="Paths">Edge: the WAN addresses that are MPTCP endpoints now.</param>
 /// <param name="Edges">Hub: edges with sessions open or destinations refused.</param>

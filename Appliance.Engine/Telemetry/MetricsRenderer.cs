@@ -73,7 +73,7 @@ public static class MetricsRenderer
 
     private static void RenderBonding(MetricsText text, BondingStatus bonding)
     {
-        text.Gauge("appliance_bonding_state", "The bonding relay's role and state (edge: connected, unreachable, refused, idle; hub: listening, failed).",
+        text.Gauge("appliance_bonding_state", "The bonding relay's role and state (edge: connected, unreachable, refused, idle, failed; hub: listening, failed).",
             [([("role", bonding.Role), ("state", bonding.State)], 1)]);
         text.Gauge("appliance_bonding_active_sessions", "Bonded sessions open now.", [([], bonding.ActiveSessions)]);
         text.Counter("appliance_bonding_sessions_total", "Bonded sessions opened since the process started.", [([], bonding.TotalSessions)]);

@@ -164,6 +164,21 @@ public sealed class HubEdgeStoreTests
     }
 
     [Fact]
+    public async Task An_allow_list_entry_spoiled_in_the_database_opens_nothing_and_the_register_still_loads()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await Edges(fixture).CreateAsync(new NewHubEdge("branch-7", SuppliedKey, AllowedDestinations: ["10.20.0.0/16"]), Samples.Admin, Ct);
+        await using (var db = await fixture.CreateDbContextAsync(Ct))
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE HubEdges SET AllowedDestinations = '[\"10.20.0.0/16\",\"everything\"]'", Ct);
+        }
+
+        await fixture.RestartAsync(Ct);
+
+        Assert.Equal([IPNetwork.Parse("10.20.0.0/16")], (await Edges(fixture).FindAsync("branch-7", Ct))!.AllowedDestinations);
+    }
+
+    [Fact]
     public async Task Subscribers_hear_of_every_change_once_the_directory_already_answers_with_it()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);

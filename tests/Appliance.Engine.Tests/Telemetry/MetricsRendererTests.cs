@@ -99,7 +99,7 @@ public sealed class MetricsRendererTests
             # HELP appliance_wan_subflows MPTCP subflows to the hub from the WAN now (bonded WANs).
             # TYPE appliance_wan_subflows gauge
             appliance_wan_subflows{wan="dsl"} 2
-            # HELP appliance_bonding_state The bonding relay's role and state (edge: connected, unreachable, refused, idle; hub: listening, failed).
+            # HELP appliance_bonding_state The bonding relay's role and state (edge: connected, unreachable, refused, idle, failed; hub: listening, failed).
             # TYPE appliance_bonding_state gauge
             appliance_bonding_state{role="edge",state="connected"} 1
             # HELP appliance_bonding_active_sessions Bonded sessions open now.
