@@ -52,6 +52,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<CounterSampler>();
         // Bonding: the edge's TPROXY relay and the hub's listener; each stays idle unless its role bonds.
         services.TryAddSingleton<BondingPlanFeed>();
+        services.TryAddSingleton<LocalAddressReader>();
         services.AddHostedService<EdgeRelay>();
         services.AddHostedService<HubRelay>();
         return services;

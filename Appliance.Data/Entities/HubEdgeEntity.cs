@@ -11,6 +11,8 @@ public sealed class HubEdgeEntity
     public bool Enabled { get; set; }
     public bool Encrypt { get; set; }
     public int MaxSessions { get; set; }
+    /// <summary>CIDRs the hub may reach for this edge although it refuses them by default (canonical text, e.g. 10.20.0.0/16).</summary>
+    public List<string> AllowedDestinations { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

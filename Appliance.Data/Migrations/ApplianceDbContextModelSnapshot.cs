@@ -147,6 +147,10 @@ namespace Appliance.Data.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedDestinations")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 

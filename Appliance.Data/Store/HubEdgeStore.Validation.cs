@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Appliance.Engine.Bonding;
 using Appliance.Engine.Configuration.Validation;
 
 namespace Appliance.Data.Store;
@@ -11,6 +13,7 @@ public sealed partial class HubEdgeStore
     public const int MinKeyLength = 16;
     public const int MaxKeyLength = 256;
     public const int MaxSessionsLimit = 100_000;
+    public const int MaxAllowedDestinations = 64;
     public const int MaxDescriptionLength = 200;
 
     // \z rather than $: $ also matches before a final newline, which would let "edge\n" through.
@@ -20,7 +23,8 @@ public sealed partial class HubEdgeStore
     /// <summary>32 random bytes as unpadded base64url: 256 bits, and no characters that need quoting anywhere.</summary>
     public static string GenerateKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private static void ValidateNew(NewHubEdge edge)
+    /// <returns>The allow list, parsed and in canonical form.</returns>
+    private static IReadOnlyList<IPNetwork> ValidateNew(NewHubEdge edge)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(edge.Id))
@@ -33,14 +37,59 @@ public sealed partial class HubEdgeStore
         }
         CheckKey(edge.Key, errors);
         CheckSettings(edge.Description, edge.MaxSessions, errors);
+        var allowed = CheckAllowed(edge.AllowedDestinations, errors);
         ThrowIfAny(errors);
+        return allowed;
     }
 
-    private static void ValidateUpdate(HubEdgeUpdate update)
+    private static IReadOnlyList<IPNetwork> ValidateUpdate(HubEdgeUpdate update)
     {
         var errors = new ValidationErrors();
         CheckSettings(update.Description, update.MaxSessions, errors);
+        var allowed = CheckAllowed(update.AllowedDestinations, errors);
         ThrowIfAny(errors);
+        return allowed;
+    }
+
+    /// <summary>Each entry a network (CIDR without host bits) or a single address, none that no allow list can open, no repeats.</summary>
+    private static List<IPNetwork> CheckAllowed(IReadOnlyList<string>? entries, ValidationErrors errors)
+    {
+        var allowed = new List<IPNetwork>();
+        if (entries is null)
+        {
+            return allowed;
+        }
+        if (entries.Count > MaxAllowedDestinations)
+        {
+            errors.Add("allowedDestinations", $"may have at most {MaxAllowedDestinations} entries");
+            return allowed;
+        }
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var field = $"allowedDestinations[{i}]";
+            var entry = entries[i]?.Trim();
+            if (!FieldRules.TryParseCidr(entry, out var network))
+            {
+                errors.Add(field, "must be a network such as 10.20.0.0/16 or fd00:20::/48 (no host bits set), or a single address");
+            }
+            else if (network.BaseAddress.IsIPv4MappedToIPv6)
+            {
+                errors.Add(field, "must be written as IPv4, without the ::ffff: prefix");
+            }
+            else if (DestinationPolicy.NeverAllowed(network) is { } never)
+            {
+                errors.Add(field, $"is {never}: the hub never relays there, whatever the allow list says");
+            }
+            else if (allowed.Contains(network))
+            {
+                errors.Add(field, $"repeats {network}");
+            }
+            else
+            {
+                allowed.Add(network);
+            }
+        }
+        return allowed;
     }
 
     private static void ValidateKey(string? key)

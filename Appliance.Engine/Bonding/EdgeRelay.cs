@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Appliance.Engine.Configuration;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Planning;
 using Microsoft.Extensions.Hosting;
@@ -12,39 +11,104 @@ namespace Appliance.Engine.Bonding;
 /// <summary>
 /// Edge role: accepts the LAN's bonded TCP sessions from TPROXY on a transparent listener (the accepted socket's
 /// local endpoint is the original destination) and relays each over its own kernel MPTCP connection to the hub,
-/// whose subflows the path manager spreads over every bonded WAN.
+/// whose subflows the path manager spreads over every bonded WAN. A session the bond cannot take (the hub busy,
+/// unreachable or refusing it, the edge's own cap) is balanced over one WAN instead. A listener that cannot start is
+/// reported and retried.
 /// </summary>
-public sealed partial class EdgeRelay(
-    BondingPlanFeed feed,
-    ISocketFactory sockets,
-    BondingMonitor monitor,
-    IOptions<BondingOptions> options,
-    ILogger<EdgeRelay> logger) : BackgroundService
+public sealed partial class EdgeRelay : BackgroundService
 {
     private const int SolIp = 0;
     private const int IpTransparent = 19;
+
+    private readonly BondingPlanFeed _feed;
+    private readonly ISocketFactory _sockets;
+    private readonly BondingMonitor _monitor;
+    private readonly BondingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EdgeRelay> _logger;
+    private readonly RelaySessions _sessions;
+    private readonly RelayBufferBudget _buffers;
+    private int _bonded;
+
+    public EdgeRelay(BondingPlanFeed feed, ISocketFactory sockets, BondingMonitor monitor, IOptions<BondingOptions> options, TimeProvider time, ILogger<EdgeRelay> logger)
+    {
+        (_feed, _sockets, _monitor, _options, _time, _logger) = (feed, sockets, monitor, options.Value, time, logger);
+        _sessions = new RelaySessions(time);
+        _buffers = new RelayBufferBudget(_options.BufferBudgetBytes);
+    }
+
+    /// <summary>Sessions relayed now, bonded and fallback together.</summary>
+    public int ActiveSessions => _sessions.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // An edge that never bonds never opens the listener (nor does a hub: its plans carry no bonding).
         try
         {
-            await feed.FirstPlanAsync(stoppingToken);
+            await _feed.FirstPlanAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {
             return;
         }
-        var plan = feed.Current!;
-        using var listener = Listen(plan.ProxyPort);
-        monitor.SetState("edge", "idle", plan.Hub.ToString());
-        LogListening(logger, plan.ProxyPort);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
+        {
+            var port = _feed.Current?.ProxyPort ?? KernelIds.BondProxyPort;
+            var failure = await ServeAsync(port, () => failures = 0, stoppingToken);
+            if (failure is null || stoppingToken.IsCancellationRequested)
+            {
+                continue;
+            }
+            var delay = TimeSpan.FromMilliseconds(Math.Min(Math.Max(1000, _options.MaxRetryDelayMs), 1000 * Math.Pow(2, Math.Min(failures++, 16))));
+            _monitor.SetState("edge", "failed", _feed.Current?.Hub.ToString());
+            _monitor.Failed($"the bonding relay cannot serve on 127.0.0.1:{port}: {failure.Message}; trying again in {delay.TotalSeconds:0.#} s");
+            LogServeFailed(_logger, port, delay.TotalSeconds, failure);
+            await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Serves until stopped; returns what kept it from serving (or broke it), never throws.</summary>
+    private async Task<Exception?> ServeAsync(int port, Action started, CancellationToken ct)
+    {
+        Socket? listener = null;
+        try
+        {
+            listener = Listen(port);
+            _monitor.Watch(_buffers);
+            _monitor.SetState("edge", "idle", _feed.Current?.Hub.ToString());
+            LogListening(_logger, port);
+            started();
+            using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task[] loops = [AcceptAsync(listener, serving.Token), SweepIdleAsync(serving.Token)];
+            var first = await Task.WhenAny(loops);
+            await serving.CancelAsync();
+            await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await first;
+            return null;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+        finally
+        {
+            listener?.Dispose();
+        }
+    }
+
+    private async Task AcceptAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
         {
             Socket lan;
             try
             {
-                lan = await listener.AcceptAsync(stoppingToken);
+                lan = await listener.AcceptAsync(ct);
             }
             catch (OperationCanceledException)
             {
@@ -52,23 +116,27 @@ public sealed partial class EdgeRelay(
             }
             catch (SocketException ex)
             {
-                LogAcceptFailed(logger, ex);
+                // Out of descriptors or memory: a pause, rather than a loop that spins on the same error.
+                LogAcceptFailed(_logger, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
                 continue;
             }
-            _ = SessionAsync(lan, stoppingToken);
+            _ = SessionAsync(lan, ct);
         }
     }
 
+    private Task SweepIdleAsync(CancellationToken ct) => SessionSweeper.RunAsync(_sessions, _options, _time, (count, why) => LogClosedIdle(_logger, count, why), ct);
+
     private Socket Listen(int port)
     {
-        var listener = sockets.Create(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var listener = _sockets.Create(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             // IP_TRANSPARENT: the listener takes connections addressed to any destination that TPROXY hands it.
             listener.SetRawSocketOption(SolIp, IpTransparent, BitConverter.GetBytes(1));
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            listener.Listen(1024);
+            listener.Listen(4096);
             return listener;
         }
         catch
@@ -76,94 +144,6 @@ public sealed partial class EdgeRelay(
             listener.Dispose();
             throw;
         }
-    }
-
-    private async Task SessionAsync(Socket lan, CancellationToken ct)
-    {
-        var destination = (IPEndPoint)lan.LocalEndPoint!;
-        var plan = feed.Current;
-        monitor.Opened();
-        Socket? hub = null;
-        try
-        {
-            lan.NoDelay = true;
-            if (plan is null)
-            {
-                throw new IOException("bonding stopped before the session could start");
-            }
-            Stream stream;
-            using (var setup = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                setup.CancelAfter(options.Value.HandshakeTimeoutMs);
-                (hub, stream) = await ConnectHubAsync(plan, destination, setup.Token);
-            }
-            monitor.SetState("edge", "connected", plan.Hub.ToString());
-            await using var lanEnd = new RelayEnd(lan);
-            await using var hubEnd = new RelayEnd(hub, stream as System.Net.Security.SslStream);
-            await DuplexRelay.RunAsync(lanEnd, hubEnd, monitor.Counters, ct);
-        }
-        catch (HubRefusedException ex)
-        {
-            // The LAN client was already accepted by TPROXY; a reset is the closest to "connection refused" it can get.
-            monitor.SetState("edge", ex.Result is HubResult.Denied or HubResult.EncryptionMismatch ? "refused" : "connected", plan?.Hub.ToString());
-            monitor.Failed($"{destination}: {ex.Message}");
-            Abort(lan);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or HubProtocolException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
-        {
-            if (!ct.IsCancellationRequested)
-            {
-                monitor.SetState("edge", "unreachable", plan?.Hub.ToString());
-                monitor.Failed($"{destination}: {ex.Message}");
-                LogSessionFailed(logger, destination, ex.Message);
-            }
-            Abort(lan);
-        }
-        finally
-        {
-            hub?.Dispose();
-            lan.Dispose();
-            monitor.Closed();
-        }
-    }
-
-    /// <summary>Connects to the hub with the initial subflow on the best path, trying the next when one fails.</summary>
-    private async Task<(Socket Hub, Stream Stream)> ConnectHubAsync(BondingPlan plan, IPEndPoint destination, CancellationToken ct)
-    {
-        var hubAddress = IPAddress.TryParse(plan.Hub.Address, out var parsed)
-            ? parsed
-            : (await Dns.GetHostAddressesAsync(plan.Hub.Address, AddressFamily.InterNetwork, ct)).First();
-        var identity = new EdgeIdentity(plan.Hub.EdgeId, plan.Hub.Key, plan.Hub.Encrypt);
-        Exception? last = null;
-        foreach (var path in plan.Paths)
-        {
-            var socket = MptcpSocket.Create(sockets, AddressFamily.InterNetwork);
-            try
-            {
-                // Bound to the WAN's address: its source rule routes the first subflow out of that WAN; the path
-                // manager adds one subflow per other endpoint once the connection is up.
-                socket.Bind(new IPEndPoint(IPAddress.Parse(path.Address), 0));
-                using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct))
-                {
-                    // A path that health has not yet called dead must not use up the whole handshake time.
-                    attempt.CancelAfter(options.Value.HandshakeTimeoutMs / 2);
-                    await socket.ConnectAsync(new IPEndPoint(hubAddress, plan.Hub.Port), attempt.Token);
-                }
-                var stream = await EdgeHandshake.ConnectAsync(new NetworkStream(socket, ownsSocket: false), identity, destination, ct);
-                return (socket, stream);
-            }
-            catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                socket.Dispose();
-                last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw new IOException($"hub {plan.Hub.Address}:{plan.Hub.Port} is unreachable over every bonded WAN ({last?.Message})", last);
     }
 
     private static void Abort(Socket socket)
@@ -181,9 +161,12 @@ public sealed partial class EdgeRelay(
     [LoggerMessage(Level = LogLevel.Information, Message = "Bonding relay listening on 127.0.0.1:{Port} for TPROXY'd LAN sessions")]
     private static partial void LogListening(ILogger logger, int port);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The bonding relay cannot serve on 127.0.0.1:{Port}; trying again in {Seconds} s")]
+    private static partial void LogServeFailed(ILogger logger, int port, double seconds, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a bonded session failed")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bonded session to {Destination} failed: {Reason}")]
-    private static partial void LogSessionFailed(ILogger logger, IPEndPoint destination, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions: {Reason}")]
+    private static partial void LogClosedIdle(ILogger logger, int count, string reason);
 }

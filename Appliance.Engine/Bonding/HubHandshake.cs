@@ -7,8 +7,13 @@ using System.Text;
 
 namespace Appliance.Engine.Bonding;
 
+/// <summary>Why the hub turned a connection away, after it answered the edge.</summary>
+/// <param name="EdgeId">The edge it claimed to be (whether or not it proved it), when it got that far.</param>
+public sealed record HandshakeRejection(string? EdgeId, HubResult Result, string Reason);
+
 /// <summary>The hub's side of the handshake: one instance serves every incoming edge connection.</summary>
-public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certificate)
+/// <param name="policy">Where the hub may connect now (its own addresses change); the default refusals only when null.</param>
+public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certificate, Func<DestinationPolicy>? policy = null)
 {
     private readonly byte[] _fingerprint = HubCertificate.Fingerprint(certificate);
 
@@ -20,11 +25,12 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
 
     /// <summary>
     /// Greets the edge, authenticates it against the directory, starts TLS when the edge is registered for it and
-    /// reads where it wants to go. Returns null when the edge was refused: the refusal has been sent and
-    /// <paramref name="rejection"/> told why; the caller closes the connection either way.
+    /// reads where it wants to go, which must be a destination the policy permits for the edge. Returns null when the
+    /// edge was refused: the refusal has been sent and <paramref name="rejection"/> told why; the caller closes the
+    /// connection either way.
     /// </summary>
     /// <exception cref="HubProtocolException">The peer does not speak the protocol; nothing was answered.</exception>
-    public async Task<AcceptedEdge?> AcceptAsync(Stream edge, Action<string> rejection, CancellationToken ct)
+    public async Task<AcceptedEdge?> AcceptAsync(Stream edge, Action<HandshakeRejection> rejection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentNullException.ThrowIfNull(rejection);
@@ -61,26 +67,26 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
         var credential = await edges.FindAsync(edgeId, ct);
         if (credential is null)
         {
-            return await RefuseAsync(edge, HubResult.Denied, rejection, $"edge '{edgeId}' is not registered on this hub", ct);
+            return await RefuseAsync(edge, edgeId, HubResult.Denied, rejection, $"edge '{edgeId}' is not registered on this hub", ct);
         }
         if (credential.Key.Length == 0)
         {
-            return await RefuseAsync(edge, HubResult.Denied, rejection, $"edge '{edgeId}' has no key on this hub", ct);
+            return await RefuseAsync(edge, edgeId, HubResult.Denied, rejection, $"edge '{edgeId}' has no key on this hub", ct);
         }
         var key = HubWire.KeyBytes(credential.Key);
         var mac = HubWire.Mac(key, HubWire.EdgeAuthLabel, serverNonce, [.. header, .. rest.AsSpan(0, idLength + HubWire.NonceLength)]);
         if (!HubWire.MacEquals(mac, rest.AsSpan(idLength + HubWire.NonceLength)))
         {
-            return await RefuseAsync(edge, HubResult.Denied, rejection, $"edge '{edgeId}' failed authentication: its AUTH MAC does not verify (wrong key or replayed)", ct);
+            return await RefuseAsync(edge, edgeId, HubResult.Denied, rejection, $"edge '{edgeId}' failed authentication: its AUTH MAC does not verify (wrong key or replayed)", ct);
         }
         // Only an edge that proved the key learns whether it is disabled or how it is registered.
         if (!credential.Enabled)
         {
-            return await RefuseAsync(edge, HubResult.Denied, rejection, $"edge '{edgeId}' is disabled", ct);
+            return await RefuseAsync(edge, edgeId, HubResult.Denied, rejection, $"edge '{edgeId}' is disabled", ct);
         }
         if (wantsEncrypt != credential.Encrypt)
         {
-            return await RefuseAsync(edge, HubResult.EncryptionMismatch, rejection,
+            return await RefuseAsync(edge, edgeId, HubResult.EncryptionMismatch, rejection,
                 $"edge '{edgeId}' asked for encrypt={wantsEncrypt} but is registered with encrypt={credential.Encrypt}", ct);
         }
 
@@ -88,7 +94,7 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
         var stream = credential.Encrypt ? await StartTlsAsync(edge, ct) : edge;
         try
         {
-            var destination = await ReadConnectAsync(stream, key, serverNonce, clientNonce, edgeId, rejection, ct);
+            var destination = await ReadConnectAsync(stream, key, serverNonce, clientNonce, credential, rejection, ct);
             if (destination is null)
             {
                 await DisposeIfOwnedAsync(stream, edge);
@@ -111,42 +117,6 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
     {
         ArgumentNullException.ThrowIfNull(stream);
         await HubWire.WriteFrameAsync(stream, (byte[])[(byte)result], ct);
-    }
-
-    /// <summary>Why the hub must not connect to this destination, or null when it may.</summary>
-    /// <remarks>
-    /// The hub relays for edges to the outside world; an address that means "this host" (loopback, unspecified,
-    /// 0.0.0.0/8) would give edges the hub's own local services, and multicast or broadcast cannot carry TCP.
-    /// </remarks>
-    internal static string? NotPermittedBecause(IPEndPoint destination)
-    {
-        var address = destination.Address.IsIPv4MappedToIPv6 ? destination.Address.MapToIPv4() : destination.Address;
-        if (destination.Port == 0)
-        {
-            return "port 0";
-        }
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            Span<byte> b = stackalloc byte[4];
-            address.TryWriteBytes(b, out _);
-            return b[0] switch
-            {
-                127 => "loopback",
-                0 => "unspecified",
-                >= 224 and <= 239 => "multicast",
-                255 when b[1] == 255 && b[2] == 255 && b[3] == 255 => "broadcast",
-                _ => null,
-            };
-        }
-        if (IPAddress.IsLoopback(address))
-        {
-            return "loopback";
-        }
-        if (address.Equals(IPAddress.IPv6Any))
-        {
-            return "unspecified";
-        }
-        return address.IsIPv6Multicast ? "multicast" : null;
     }
 
     private byte[] Accept(byte[] key, bool encrypt, byte[] serverNonce, byte[] clientNonce)
@@ -185,9 +155,10 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
         }
     }
 
-    private static async Task<IPEndPoint?> ReadConnectAsync(
-        Stream stream, byte[] key, byte[] serverNonce, byte[] clientNonce, string edgeId, Action<string> rejection, CancellationToken ct)
+    private async Task<IPEndPoint?> ReadConnectAsync(
+        Stream stream, byte[] key, byte[] serverNonce, byte[] clientNonce, EdgeCredential edge, Action<HandshakeRejection> rejection, CancellationToken ct)
     {
+        var edgeId = edge.Id;
         var family = new byte[1];
         await HubWire.ReadFrameAsync(stream, family, "CONNECT", ct);
         var addressLength = HubWire.AddressLength(family[0]);
@@ -201,21 +172,23 @@ public sealed class HubHandshake(IEdgeDirectory edges, X509Certificate2 certific
         var mac = HubWire.Mac(key, HubWire.EdgeConnectLabel, serverNonce, clientNonce, body);
         if (!HubWire.MacEquals(mac, rest.AsSpan(addressLength + 2)))
         {
-            await RefuseAsync(stream, HubResult.Denied, rejection, $"edge '{edgeId}' sent a CONNECT whose MAC does not verify", ct);
+            await RefuseAsync(stream, edgeId, HubResult.Denied, rejection, $"edge '{edgeId}' sent a CONNECT whose MAC does not verify", ct);
             return null;
         }
         var destination = HubWire.DecodeDestination(body);
-        if (NotPermittedBecause(destination) is { } why)
+        // Refused before any connect: the hub never even tries an address the policy keeps from edges.
+        if ((policy?.Invoke() ?? DestinationPolicy.WithoutOwnAddresses).RefusedBecause(destination, edge.AllowedDestinations) is { } why)
         {
-            await RefuseAsync(stream, HubResult.NotPermitted, rejection, $"edge '{edgeId}' asked for {destination}, which is not permitted ({why})", ct);
+            await RefuseAsync(stream, edgeId, HubResult.NotPermitted, rejection, $"edge '{edgeId}' asked for {destination}, which is not permitted ({why})", ct);
             return null;
         }
         return destination;
     }
 
-    private static async Task<AcceptedEdge?> RefuseAsync(Stream stream, HubResult result, Action<string> rejection, string reason, CancellationToken ct)
+    private static async Task<AcceptedEdge?> RefuseAsync(
+        Stream stream, string edgeId, HubResult result, Action<HandshakeRejection> rejection, string reason, CancellationToken ct)
     {
-        rejection(reason);
+        rejection(new HandshakeRejection(edgeId, result, reason));
         await SendResultAsync(stream, result, ct);
         return null;
     }

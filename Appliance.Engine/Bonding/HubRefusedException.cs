@@ -12,7 +12,7 @@ public sealed class HubRefusedException(HubResult result) : Exception(Describe(r
         HubResult.Timeout => "The hub's connection to the destination timed out",
         HubResult.Busy => "The hub refused the session: this edge is at its concurrent session limit",
         HubResult.Denied => "The hub denied this edge: its id is unknown or disabled there, or the key does not match",
-        HubResult.NotPermitted => "The hub does not relay to this destination (loopback, unspecified, multicast or broadcast)",
+        HubResult.NotPermitted => "The hub does not relay to this destination (its own, private, link-local, loopback or another address it refuses unless allowed)",
         HubResult.EncryptionMismatch => "The edge's encryption setting does not match the hub's registration of the edge",
         _ => $"The hub refused the session ({result})",
     };

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Kernel;
@@ -11,71 +10,143 @@ namespace Appliance.Engine.Bonding;
 
 /// <summary>
 /// Hub role: an MPTCP listener for registered edges. Each connection must authenticate within the handshake time,
-/// then the hub connects onward to the destination the edge asked for and relays both ways. Unauthenticated or
-/// malformed connections are closed without connecting anywhere, and logged.
+/// then the hub connects onward to the destination the edge asked for, if its destination policy permits it, and relays
+/// both ways. Unauthenticated or malformed connections and refused destinations are closed without connecting
+/// anywhere, and logged. A listener that cannot start (port taken, certificate unreadable) is reported and retried.
 /// </summary>
-public sealed partial class HubRelay(
-    IRunningConfigSource config,
-    IEdgeDirectory edges,
-    ISocketFactory sockets,
-    BondingMonitor monitor,
-    IOptions<BondingOptions> options,
-    ILogger<HubRelay> logger) : BackgroundService
+public sealed partial class HubRelay : BackgroundService
 {
+    private readonly IRunningConfigSource _config;
+    private readonly IEdgeDirectory _edges;
+    private readonly ISocketFactory _sockets;
+    private readonly LocalAddressReader _addresses;
+    private readonly BondingMonitor _monitor;
+    private readonly BondingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HubRelay> _logger;
+    private readonly RelaySessions _sessions;
+    private readonly RelayBufferBudget _buffers;
+    private readonly HandshakeSlots _handshakes;
+    private TaskCompletionSource _configChanged = NewSignal();
+    private TaskCompletionSource _refreshOwn = NewSignal();
+    private volatile DestinationPolicy? _policy;
+
+    public HubRelay(
+        IRunningConfigSource config,
+        IEdgeDirectory edges,
+        ISocketFactory sockets,
+        LocalAddressReader addresses,
+        BondingMonitor monitor,
+        IOptions<BondingOptions> options,
+        TimeProvider time,
+        ILogger<HubRelay> logger)
+    {
+        (_config, _edges, _sockets, _addresses, _monitor, _options, _time, _logger) = (config, edges, sockets, addresses, monitor, options.Value, time, logger);
+        _sessions = new RelaySessions(time);
+        _buffers = new RelayBufferBudget(_options.BufferBudgetBytes);
+        _handshakes = new HandshakeSlots(_options.MaxPendingHandshakes, _options.MaxPendingHandshakesPerSource, time);
+    }
+
+    /// <summary>Sessions relayed now, all edges together.</summary>
+    public int ActiveSessions => _sessions.Count;
+
+    /// <summary>Where the hub may connect now; null until its own addresses have been read.</summary>
+    public DestinationPolicy? Policy => _policy;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var changed = new SemaphoreSlim(0);
-        using var subscription = config.Subscribe(_ => changed.Release());
+        using var subscription = _config.Subscribe(_ => Signal(ref _configChanged));
+        using var edgeChanges = _edges.Subscribe(id => _ = CloseChangedAsync(id));
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var settings = config.Current.Config.Settings;
+            var changed = Volatile.Read(ref _configChanged).Task;
+            var settings = _config.Current.Config.Settings;
             if (settings.Role != ApplianceRole.Hub)
             {
-                await changed.WaitAsync(stoppingToken);
+                await Task.WhenAny(changed, Task.Delay(Timeout.Infinite, stoppingToken));
                 continue;
             }
             // Listens until the listen settings or the role change, then starts over with the new ones.
             var listen = settings.Listen;
-            using var restart = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var serving = ServeAsync(listen, restart.Token);
-            while (!stoppingToken.IsCancellationRequested)
+            Exception? failure;
+            using (var restart = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
-                await changed.WaitAsync(stoppingToken);
-                var now = config.Current.Config.Settings;
-                if (now.Role != ApplianceRole.Hub || now.Listen != listen)
+                var serving = ServeAsync(listen, () => failures = 0, restart.Token);
+                while (true)
                 {
-                    break;
+                    if (await Task.WhenAny(serving, changed) == serving)
+                    {
+                        break;
+                    }
+                    changed = Volatile.Read(ref _configChanged).Task;
+                    var now = _config.Current.Config.Settings;
+                    if (now.Role != ApplianceRole.Hub || now.Listen != listen)
+                    {
+                        break;
+                    }
+                    // A new configuration may come with new addresses of the hub's own.
+                    Signal(ref _refreshOwn);
                 }
+                await restart.CancelAsync();
+                failure = await serving;
             }
-            await restart.CancelAsync();
-            await serving;
+            if (failure is not null && !stoppingToken.IsCancellationRequested)
+            {
+                var delay = RetryDelay(++failures);
+                _monitor.SetState("hub", "failed", listen.Address + ":" + listen.Port);
+                _monitor.Failed($"the hub cannot serve on {listen.Address}:{listen.Port}: {failure.Message}; trying again in {delay.TotalSeconds:0.#} s");
+                LogServeFailed(_logger, listen.Address, listen.Port, delay.TotalSeconds, failure);
+                // A configuration change is worth trying at once; otherwise back off.
+                await Task.WhenAny(Task.Delay(delay, _time, stoppingToken), changed);
+            }
         }
     }
 
-    private async Task ServeAsync(HubListenSettings listen, CancellationToken ct)
+    /// <summary>Serves until cancelled; returns what kept it from serving (or broke it), never throws.</summary>
+    private async Task<Exception?> ServeAsync(HubListenSettings listen, Action started, CancellationToken ct)
     {
-        var endpoint = new IPEndPoint(IPAddress.Parse(listen.Address), listen.Port);
-        Socket listener;
+        Socket? listener = null;
         try
         {
-            listener = MptcpSocket.Create(sockets, endpoint.AddressFamily);
+            var endpoint = new IPEndPoint(IPAddress.Parse(listen.Address), listen.Port);
+            // Own addresses first: no edge is served before the hub knows which destinations are its own.
+            _policy = new DestinationPolicy(await _addresses.ReadAsync(ct));
+            using var certificate = HubCertificate.LoadOrCreate(_options.CertificatePath);
+            var handshake = new HubHandshake(_edges, certificate, () => _policy ?? DestinationPolicy.WithoutOwnAddresses);
+            listener = MptcpSocket.Create(_sockets, endpoint.AddressFamily);
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Bind(endpoint);
             listener.Listen(1024);
+            _monitor.Watch(_buffers);
+            _monitor.SetState("hub", "listening", endpoint.ToString());
+            LogListening(_logger, endpoint);
+            started();
+            using var serving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task[] loops = [AcceptAsync(listener, handshake, serving.Token), RefreshOwnAddressesAsync(serving.Token), SweepIdleAsync(serving.Token)];
+            var first = await Task.WhenAny(loops);
+            await serving.CancelAsync();
+            await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Rethrows what ended the loop that ended first; cancellation when the hub was asked to stop.
+            await first;
+            return null;
         }
-        catch (SocketException ex)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            monitor.SetState("hub", "failed", endpoint.ToString());
-            monitor.Failed($"cannot listen on {endpoint}: {ex.Message}");
-            LogListenFailed(logger, endpoint, ex);
-            return;
+            return null;
         }
-        using var owned = listener;
-        var certificate = HubCertificate.LoadOrCreate(options.Value.CertificatePath);
-        var handshake = new HubHandshake(edges, certificate);
-        var pending = new SemaphoreSlim(options.Value.MaxPendingHandshakes);
-        monitor.SetState("hub", "listening", endpoint.ToString());
-        LogListening(logger, endpoint);
+        catch (Exception ex)
+        {
+            return ex;
+        }
+        finally
+        {
+            listener?.Dispose();
+        }
+    }
+
+    private async Task AcceptAsync(Socket listener, HubHandshake handshake, CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             Socket edge;
@@ -89,152 +160,107 @@ public sealed partial class HubRelay(
             }
             catch (SocketException ex)
             {
-                LogAcceptFailed(logger, ex);
+                // Out of descriptors or memory: a pause, rather than a loop that spins on the same error.
+                LogAcceptFailed(_logger, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
                 continue;
             }
-            if (!pending.Wait(0))
+            var from = (edge.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (_handshakes.TryTake(from) is not { } slot)
             {
-                // Too many half-open handshakes: shed the newest rather than let a flood hold every slot.
-                LogShed(logger, edge.RemoteEndPoint);
+                // Too many half-open handshakes, in all or from this source: shed the newest rather than let a
+                // flood hold every slot.
+                _monitor.Shed();
+                LogShed(_logger, edge.RemoteEndPoint);
                 edge.Dispose();
                 continue;
             }
-            _ = SessionAsync(edge, handshake, pending, ct);
+            _ = SessionAsync(edge, handshake, slot, ct);
         }
     }
 
-    private async Task SessionAsync(Socket edgeSocket, HubHandshake handshake, SemaphoreSlim pending, CancellationToken ct)
+    /// <summary>Reads the hub's own addresses again now and then, and when the configuration changed.</summary>
+    private async Task RefreshOwnAddressesAsync(CancellationToken ct)
     {
-        var from = edgeSocket.RemoteEndPoint;
-        var pendingHeld = true;
-        AcceptedEdge? accepted = null;
-        Socket? onward = null;
-        var admitted = false;
-        try
+        var every = TimeSpan.FromSeconds(Math.Max(1, _options.OwnAddressRefreshSeconds));
+        while (!ct.IsCancellationRequested)
         {
-            edgeSocket.NoDelay = true;
-            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            await Task.WhenAny(Task.Delay(every, _time, ct), Volatile.Read(ref _refreshOwn).Task);
+            if (ct.IsCancellationRequested)
             {
-                limit.CancelAfter(options.Value.HandshakeTimeoutMs);
-                accepted = await handshake.AcceptAsync(new NetworkStream(edgeSocket, ownsSocket: false), reason => LogRejected(logger, from, reason), limit.Token);
-                if (accepted is null)
-                {
-                    monitor.Failed($"edge at {from} refused");
-                    return;
-                }
-                if (!monitor.TryAdmit(accepted.Edge.Id, accepted.Edge.MaxSessions))
-                {
-                    LogBusy(logger, accepted.Edge.Id, accepted.Edge.MaxSessions);
-                    await HubHandshake.SendResultAsync(accepted.Stream, HubResult.Busy, limit.Token);
-                    return;
-                }
-                admitted = true;
-                pending.Release();
-                pendingHeld = false;
-            }
-            HubResult result;
-            (onward, result) = await ConnectOnwardAsync(accepted.Destination, ct);
-            await HubHandshake.SendResultAsync(accepted.Stream, result, ct);
-            if (onward is null)
-            {
-                monitor.Failed($"edge {accepted.Edge.Id}: {accepted.Destination}: {result}");
                 return;
             }
-            monitor.Opened();
+            Volatile.Write(ref _refreshOwn, NewSignal());
             try
             {
-                await using var edgeEnd = new RelayEnd(edgeSocket, accepted.Stream as SslStream);
-                await using var onwardEnd = new RelayEnd(onward);
-                // "Up" is edge to destination, as on the edge.
-                await DuplexRelay.RunAsync(edgeEnd, onwardEnd, monitor.Counters, ct);
+                _policy = new DestinationPolicy(await _addresses.ReadAsync(ct));
             }
-            finally
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                monitor.Closed();
+                // The last addresses read stay in force.
+                LogOwnAddressesFailed(_logger, ex);
             }
-        }
-        catch (HubProtocolException ex)
-        {
-            LogMalformed(logger, from, ex.Message);
-            monitor.Failed($"malformed handshake from {from}");
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && !admitted)
-        {
-            LogMalformed(logger, from, $"no complete handshake within {options.Value.HandshakeTimeoutMs} ms");
-            monitor.Failed($"handshake from {from} timed out");
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or System.Security.Authentication.AuthenticationException)
-        {
-            if (!ct.IsCancellationRequested)
-            {
-                LogSessionFailed(logger, from, accepted?.Edge.Id, ex.Message);
-            }
-        }
-        finally
-        {
-            if (pendingHeld)
-            {
-                pending.Release();
-            }
-            if (admitted)
-            {
-                monitor.Release(accepted!.Edge.Id);
-            }
-            onward?.Dispose();
-            edgeSocket.Dispose();
         }
     }
 
-    /// <summary>Connects to the edge's destination; the result tells the edge what happened.</summary>
-    private async Task<(Socket? Socket, HubResult Result)> ConnectOnwardAsync(IPEndPoint destination, CancellationToken ct)
+    private Task SweepIdleAsync(CancellationToken ct) => SessionSweeper.RunAsync(_sessions, _options, _time, (count, why) => LogClosedIdle(_logger, count, why), ct);
+
+    /// <summary>An edge's registration changed: its sessions end when it was removed, disabled or re-keyed, or their destination is no longer allowed.</summary>
+    private async Task CloseChangedAsync(string edgeId)
     {
-        var socket = sockets.Create(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.NoDelay = true;
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(options.Value.ConnectTimeoutMs);
-            await socket.ConnectAsync(destination, limit.Token);
-            return (socket, HubResult.Ok);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            socket.Dispose();
-            return (null, HubResult.Timeout);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            return (null, ex.SocketErrorCode switch
+            var now = await _edges.FindAsync(edgeId);
+            var policy = _policy ?? DestinationPolicy.WithoutOwnAddresses;
+            var closed = _sessions.Close(s => s.Edge?.Id == edgeId ? WhyClose(s.Edge, now, policy, s.Destination) : null);
+            if (closed > 0)
             {
-                SocketError.ConnectionRefused => HubResult.Refused,
-                SocketError.TimedOut => HubResult.Timeout,
-                _ => HubResult.Unreachable,
-            });
+                LogClosedForEdge(_logger, closed, edgeId);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogEdgeChangeFailed(_logger, edgeId, ex);
         }
     }
+
+    /// <summary>Why a session admitted under <paramref name="then"/> must not go on under <paramref name="now"/>, or null.</summary>
+    internal static string? WhyClose(EdgeCredential then, EdgeCredential? now, DestinationPolicy policy, IPEndPoint destination) =>
+        now is null ? "the edge was removed"
+        : !now.Enabled ? "the edge was disabled"
+        : !string.Equals(now.Key, then.Key, StringComparison.Ordinal) ? "the edge's key was replaced"
+        : now.Encrypt != then.Encrypt ? "the edge's encryption setting changed"
+        : policy.RefusedBecause(destination, now.AllowedDestinations) is { } why ? $"its destination is no longer allowed ({why})"
+        : null;
+
+    private TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(Math.Max(1000, _options.MaxRetryDelayMs), 1000 * Math.Pow(2, Math.Min(failures - 1, 16))));
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void Signal(ref TaskCompletionSource signal) => Interlocked.Exchange(ref signal, NewSignal()).TrySetResult();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub listening for edges on {Endpoint} (MPTCP)")]
     private static partial void LogListening(ILogger logger, IPEndPoint endpoint);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Hub cannot listen on {Endpoint}")]
-    private static partial void LogListenFailed(ILogger logger, IPEndPoint endpoint, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The hub cannot serve on {Address}:{Port}; trying again in {Seconds} s")]
+    private static partial void LogServeFailed(ILogger logger, string address, int port, double seconds, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting an edge connection failed")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Too many handshakes in progress; closed the connection from {From}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Too many handshakes in progress (in all or from this source); closed the connection from {From}")]
     private static partial void LogShed(ILogger logger, EndPoint? from);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the connection from {From}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, EndPoint? from, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the hub's own addresses failed; the last ones read stay in force")]
+    private static partial void LogOwnAddressesFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed handshake from {From}, closed: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, EndPoint? from, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions: {Reason}")]
+    private static partial void LogClosedIdle(ILogger logger, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Edge {Edge} is at its limit of {Limit} sessions; refused one more")]
-    private static partial void LogBusy(ILogger logger, string edge, int limit);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} sessions of edge {Edge}: its registration changed")]
+    private static partial void LogClosedForEdge(ILogger logger, int count, string edge);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session from {From} (edge {Edge}) ended with an error: {Reason}")]
-    private static partial void LogSessionFailed(ILogger logger, EndPoint? from, string? edge, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying a change of edge {Edge} to its live sessions failed")]
+    private static partial void LogEdgeChangeFailed(ILogger logger, string edge, Exception exception);
 }

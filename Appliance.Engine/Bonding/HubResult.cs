@@ -15,13 +15,13 @@ public enum HubResult : byte
     /// <summary>The hub's connection to the destination timed out.</summary>
     Timeout = 3,
 
-    /// <summary>The edge is at its concurrent session limit on the hub.</summary>
+    /// <summary>The edge is at its concurrent session limit on the hub, or the hub at its own.</summary>
     Busy = 4,
 
     /// <summary>Unknown edge, disabled edge or wrong key.</summary>
     Denied = 5,
 
-    /// <summary>The hub does not relay to this destination (loopback, unspecified, multicast, broadcast).</summary>
+    /// <summary>The hub does not relay to this destination for this edge (see <see cref="DestinationPolicy"/>).</summary>
     NotPermitted = 6,
 
     /// <summary>The edge asked for (or against) TLS while the hub has it registered the other way.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Appliance.Engine.Kernel;
@@ -12,6 +13,15 @@ namespace Appliance.Engine.Bonding;
 public static partial class MptcpSocket
 {
     private const int IpProtoMptcp = 262;
+    private const int SolMptcp = 284;
+    private const int MptcpInfo = 1;
+    // struct mptcp_info (host byte order, x86-64 and arm64 alike): bytes sent and acknowledged at the connection level,
+    // every subflow (the initial one included), and milliseconds since the last acknowledgement came in (Linux 6.12 on).
+    private const int BytesSentOffset = 56;
+    private const int BytesAckedOffset = 72;
+    private const int SubflowsTotalOffset = 80;
+    private const int LastAckReceivedOffset = 92;
+    private const int InfoLength = 96;
     private const int SockStream = 1;
     private const int SockCloexec = 0x80000;
 
@@ -27,6 +37,40 @@ public static partial class MptcpSocket
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { NoDelay = true };
     });
 
+    /// <summary>What the kernel says of an MPTCP connection now, or null when it cannot say (not MPTCP, fallen back to plain TCP, or a kernel before 6.12).</summary>
+    /// <remarks>
+    /// An MPTCP connection outlives its subflows: when every path died it waits for a new one instead of failing, so
+    /// keepalive alone never ends a session whose peer vanished; and a subflow with data in flight is governed by
+    /// retransmissions (a quarter of an hour) rather than keepalive. The relay decides from these figures instead.
+    /// </remarks>
+    public static MultipathState? State(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        Span<byte> info = stackalloc byte[128];
+        try
+        {
+            var length = socket.GetRawSocketOption(SolMptcp, MptcpInfo, info);
+            if (length < InfoLength)
+            {
+                return null;
+            }
+            var sent = BinaryPrimitives.ReadUInt64LittleEndian(info[BytesSentOffset..]);
+            var acked = BinaryPrimitives.ReadUInt64LittleEndian(info[BytesAckedOffset..]);
+            var sinceAck = BinaryPrimitives.ReadUInt32LittleEndian(info[LastAckReceivedOffset..]);
+            return new MultipathState(info[SubflowsTotalOffset], sent > acked, TimeSpan.FromMilliseconds(sinceAck));
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int NativeSocket(int domain, int type, int protocol);
 }
+
+/// <summary>An MPTCP connection as the kernel sees it.</summary>
+/// <param name="Subflows">Subflows it has now, the initial one included.</param>
+/// <param name="InFlight">Data sent and not yet acknowledged by the peer.</param>
+/// <param name="SinceLastAck">How long ago the peer last acknowledged anything.</param>
+public readonly record struct MultipathState(int Subflows, bool InFlight, TimeSpan SinceLastAck);

@@ -15,6 +15,17 @@ public sealed class RelayEnd(Socket socket, Stream? stream = null) : IAsyncDispo
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) =>
         stream is null ? socket.ReceiveAsync(buffer, SocketFlags.None, ct) : stream.ReadAsync(buffer, ct);
 
+    /// <summary>
+    /// Reads what has arrived already, without waiting for more: null when nothing has (or, under TLS, when this end
+    /// cannot tell without waiting), 0 at the end.
+    /// </summary>
+    public async ValueTask<int?> ReadReadyAsync(Memory<byte> buffer, CancellationToken ct) => stream switch
+    {
+        null => await MultipathStream.ReceiveReadyAsync(socket, buffer, ct),
+        MultipathStream multipath => await multipath.ReadReadyAsync(buffer, ct),
+        _ => null,
+    };
+
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct)
     {
         if (stream is not null)

@@ -21,7 +21,8 @@ internal static class BondingPlanner
 {
     private static readonly SysctlSpec MptcpEnabled = new("net/mptcp/enabled", "1");
 
-    public static BondingLayout Plan(ApplianceConfig config, IReadOnlyList<PlannedWan> wans, List<string> warnings)
+    /// <param name="active">The WANs taking new balanced sessions now, with their weights: where a session the bond cannot take goes.</param>
+    public static BondingLayout Plan(ApplianceConfig config, IReadOnlyList<PlannedWan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, List<string> warnings)
     {
         if (config.Settings.Role == ApplianceRole.Hub)
         {
@@ -66,7 +67,10 @@ internal static class BondingPlanner
             var paths = usable.OrderBy(m => m.Backup).ThenByDescending(m => m.Wan.Config.Weight).ThenBy(m => m.Wan.Plan.Name, StringComparer.Ordinal)
                 .Select(m => new BondPath(m.Wan.Plan.Name, m.Wan.Address!, m.Backup))
                 .ToList();
-            plan = new BondingPlan(KernelIds.BondProxyPort, new HubTarget(hub.Address, hub.Port, hub.EdgeId, hub.Key, hub.Encrypt), paths);
+            plan = new BondingPlan(KernelIds.BondProxyPort, new HubTarget(hub.Address, hub.Port, hub.EdgeId, hub.Key, hub.Encrypt), paths)
+            {
+                Fallback = active.Select(a => new FallbackWan(a.Wan.Name, a.Wan.Mark, a.Weight)).ToList(),
+            };
         }
         if (unavailable is not null)
         {

@@ -103,9 +103,19 @@ public sealed record MptcpEndpointSpec(int Id, string Address, string Device, bo
 /// <summary>Where the edge relays bonded sessions and which WAN addresses it may start a connection from, best first.</summary>
 public sealed record BondingPlan(int ProxyPort, HubTarget Hub, IReadOnlyList<BondPath> Paths)
 {
+    /// <summary>
+    /// The WANs that take new balanced sessions now, with their weights: a session the bond cannot take (the hub busy,
+    /// unreachable or refusing it) is balanced over one of them instead of failing.
+    /// </summary>
+    public IReadOnlyList<FallbackWan> Fallback { get; init; } = [];
+
     public override string ToString() =>
-        $"bonding proxy 127.0.0.1:{ProxyPort} hub {Hub} paths {string.Join(", ", Paths.Select(p => $"{p.Wan}={p.Address}{(p.Backup ? " backup" : "")}"))}";
+        $"bonding proxy 127.0.0.1:{ProxyPort} hub {Hub} paths {string.Join(", ", Paths.Select(p => $"{p.Wan}={p.Address}{(p.Backup ? " backup" : "")}"))}" +
+        $" fallback {(Fallback.Count == 0 ? "none" : string.Join(", ", Fallback.Select(f => $"{f.Wan} mark 0x{f.Mark:x8} weight {f.Weight}")))}";
 }
+
+/// <summary>A WAN a bonded session may be balanced over when the bond cannot take it: its packet mark routes it out of that WAN.</summary>
+public sealed record FallbackWan(string Wan, uint Mark, int Weight);
 
 /// <summary>The hub an edge relays to. The key is the shared secret; it is kept out of <see cref="ToString"/>.</summary>
 public sealed record HubTarget(string Address, int Port, string EdgeId, string Key, bool Encrypt)

@@ -30,7 +30,7 @@ public static class Planner
         }
 
         var routing = RoutingPlanner.Plan(wans, active);
-        var bonding = BondingPlanner.Plan(config, wans, warnings);
+        var bonding = BondingPlanner.Plan(config, wans, active, warnings);
         var routes = routing.Routes.Concat(bonding.Routes).ToList();
         var ipRules = routing.Rules.Concat(bonding.Rules)
             .OrderBy(r => r.Priority).ThenBy(r => r.Table).ThenBy(r => r.From, StringComparer.Ordinal)

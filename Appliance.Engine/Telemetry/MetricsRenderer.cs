@@ -73,7 +73,7 @@ public static class MetricsRenderer
 
     private static void RenderBonding(MetricsText text, BondingStatus bonding)
     {
-        text.Gauge("appliance_bonding_state", "The bonding relay's role and state (edge: connected, unreachable, refused, idle; hub: listening, failed).",
+        text.Gauge("appliance_bonding_state", "The bonding relay's role and state (edge: connected, unreachable, refused, idle, failed; hub: listening, failed).",
             [([("role", bonding.Role), ("state", bonding.State)], 1)]);
         text.Gauge("appliance_bonding_active_sessions", "Bonded sessions open now.", [([], bonding.ActiveSessions)]);
         text.Counter("appliance_bonding_sessions_total", "Bonded sessions opened since the process started.", [([], bonding.TotalSessions)]);
@@ -87,6 +87,32 @@ public static class MetricsRenderer
         if (bonding.Efficiency is { } efficiency)
         {
             text.Gauge("appliance_bonding_efficiency_ratio", "Goodput divided by the busiest single bonded link's rate (above 1: bonding beats one link).", [([], efficiency)]);
+        }
+        if (bonding.Role == "edge")
+        {
+            text.Counter("appliance_bonding_fallback_sessions_total", "Sessions the bond could not take (hub busy, unreachable or refusing, the edge's cap) that were balanced over a WAN instead.",
+                [([], bonding.FallbackSessions)]);
+            text.Gauge("appliance_bonding_fallback_active_sessions", "Such balanced fallback sessions open now.", [([], bonding.ActiveFallbackSessions)]);
+        }
+        if (bonding.Role == "hub")
+        {
+            text.Counter("appliance_bonding_shed_handshakes_total", "Connections closed at once because too many handshakes were in progress, in all or from their source.",
+                [([], bonding.ShedHandshakes)]);
+            text.Gauge("appliance_bonding_edge_active_sessions", "Sessions relayed for the edge now.", bonding.Edges.Select(e => Edge(e, e.ActiveSessions)));
+            text.Counter("appliance_bonding_edge_refused_total", "Destinations refused to the edge by the hub's destination policy, before any connect.",
+                bonding.Edges.Select(e => Edge(e, e.Refused)));
+        }
+        if (bonding.BufferBytes is { } buffers)
+        {
+            text.Gauge("appliance_bonding_buffer_bytes", "Relay buffer memory held by sessions now.", [([], buffers)]);
+        }
+        if (bonding.BufferPeakBytes is { } peak)
+        {
+            text.Gauge("appliance_bonding_buffer_peak_bytes", "The most relay buffer memory held at once since start.", [([], peak)]);
+        }
+        if (bonding.BufferLimitBytes is { } limit)
+        {
+            text.Gauge("appliance_bonding_buffer_limit_bytes", "The cap on relay buffer memory.", [([], limit)]);
         }
         var paths = bonding.Paths;
         text.Gauge("appliance_bonding_path_subflows", "MPTCP subflows to the hub per bonded path.",
@@ -102,6 +128,8 @@ public static class MetricsRenderer
 
     private static (IReadOnlyList<(string, string)>, double) Path(BondPathStatus path, double value) =>
         ([("wan", path.Wan), ("address", path.Address)], value);
+
+    private static (IReadOnlyList<(string, string)>, double) Edge(HubEdgeStatus edge, double value) => ([("edge", edge.Id)], value);
 
     private static double Bool(bool value) => value ? 1 : 0;
 

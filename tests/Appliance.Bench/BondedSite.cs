@@ -38,7 +38,7 @@ public sealed class BondedSite : IAsyncDisposable
         var site = new BondedSite(lab, Directory.CreateTempSubdirectory("appliance-bench-bond-"));
         try
         {
-            var hub = await site.StartAsync(lab.Inet, "hub", new ApplianceConfig
+            var hub = await site.StartAsync(lab.Hub, "hub", new ApplianceConfig
             {
                 Settings = new ApplianceSettings
                 {

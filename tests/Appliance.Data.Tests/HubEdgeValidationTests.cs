@@ -136,4 +136,44 @@ public sealed class HubEdgeValidationTests
         Assert.Equal(("kept", 7), (stored.Description, stored.MaxSessions));
         Assert.Single(await fixture.Store.ListAuditAsync(ct: Ct));
     }
+
+    [Theory]
+    [InlineData("10.20.0.5/16", "allowedDestinations[0]", "no host bits")]
+    [InlineData("10.20.0.0/33", "allowedDestinations[0]", "network such as")]
+    [InlineData("hq-network", "allowedDestinations[0]", "network such as")]
+    [InlineData("", "allowedDestinations[0]", "network such as")]
+    [InlineData("127.0.0.0/8", "allowedDestinations[0]", "is loopback")]
+    [InlineData("224.0.0.0/4", "allowedDestinations[0]", "is multicast")]
+    [InlineData("::1", "allowedDestinations[0]", "is loopback")]
+    [InlineData("::ffff:10.0.0.0/104", "allowedDestinations[0]", "written as IPv4")]
+    public async Task Bad_allow_list_entries_are_refused_with_their_position_and_nothing_is_stored(string entry, string field, string message)
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var edges = fixture.Services.GetRequiredService<HubEdgeStore>();
+
+        var error = await Assert.ThrowsAsync<ConfigValidationException>(() =>
+            edges.CreateAsync(new NewHubEdge("branch-7", AllowedDestinations: [entry]), Samples.Admin, Ct));
+
+        Assert.Equal([field], Keys(error));
+        Assert.Contains(message, string.Join(" ", error.Errors.ToDictionary()[field]), StringComparison.Ordinal);
+        Assert.Empty(await edges.ListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_allow_list_has_at_most_64_entries_and_no_repeats()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        var edges = fixture.Services.GetRequiredService<HubEdgeStore>();
+        var sixtyFive = Enumerable.Range(0, 65).Select(i => $"10.{i}.0.0/16").ToList();
+
+        var tooMany = await Assert.ThrowsAsync<ConfigValidationException>(() =>
+            edges.CreateAsync(new NewHubEdge("branch-7", AllowedDestinations: sixtyFive), Samples.Admin, Ct));
+        var repeated = await Assert.ThrowsAsync<ConfigValidationException>(() =>
+            edges.CreateAsync(new NewHubEdge("branch-7", AllowedDestinations: ["10.20.0.0/16", "192.0.2.1", "10.20.0.0/16"]), Samples.Admin, Ct));
+        await edges.CreateAsync(new NewHubEdge("branch-7", AllowedDestinations: sixtyFive[..64]), Samples.Admin, Ct);
+
+        Assert.Equal(["allowedDestinations"], Keys(tooMany));
+        Assert.Equal(["allowedDestinations[2]"], Keys(repeated));
+        Assert.Equal(64, (await edges.GetAsync("branch-7", Ct)).AllowedDestinations.Count);
+    }
 }

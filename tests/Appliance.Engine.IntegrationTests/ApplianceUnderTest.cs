@@ -13,11 +13,14 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
 {
     private readonly string _dataDirectory;
     private readonly string _namespace;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
-    /// <param name="ns">The namespace the engine drives: the lab's appliance by default, the internet for a hub.</param>
-    public ApplianceUnderTest(NetnsLab lab, string? dataDirectory = null, string? ns = null)
+    /// <param name="ns">The namespace the engine drives: the lab's appliance by default, the hub's for a hub.</param>
+    /// <param name="settings">Host settings on top of the lab's (e.g. <c>Appliance:Engine:Bonding:KeepAliveIdleSeconds</c>).</param>
+    public ApplianceUnderTest(NetnsLab lab, string? dataDirectory = null, string? ns = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _namespace = ns ?? lab.Appliance;
+        _settings = settings;
         _dataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("appliance-it-").FullName;
         Api = CreateClient();
         // Every API call needs credentials: an admin token from the app's own store, as the console command makes one.
@@ -38,6 +41,10 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting("Appliance:DataDirectory", _dataDirectory);
         builder.UseSetting("Appliance:Engine:NetworkNamespace", _namespace);
         builder.UseSetting("Appliance:Engine:LinkPollMilliseconds", "200");
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public static WanLink Wan(LabWan wan, int weight = 1, int tier = 1, bool enabled = true) => new()

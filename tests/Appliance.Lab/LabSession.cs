@@ -130,17 +130,17 @@ public sealed class LabSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// The aggregation hub for bonding: the same firmware in the hub role, its engine in the internet namespace
-    /// (listening on 203.0.113.20:7443), with the lab's edge registered. It idles until a WAN of the edge is set to bond.
+    /// The aggregation hub for bonding: the same firmware in the hub role, its engine in its own namespace behind the
+    /// internet (listening on 203.0.113.20:7443), with the lab's edge registered. It idles until a WAN of the edge is set to bond.
     /// </summary>
     private async Task StartHubAsync(string repo, CancellationToken ct)
     {
         // On the command line: appsettings.json names the edge's URL, which would win over ASPNETCORE_URLS.
         var hubOptions = _options with { Urls = HubUrls, ApplianceArguments = ["--urls", HubUrls] };
-        Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Inet}, UI/API {HubUrls}) …");
+        Console.WriteLine($"lab: starting the bonding hub (engine in {_lab!.Hub}, UI/API {HubUrls}) …");
         var hubData = Path.Combine(repo, "data", "lab-hub");
         var token = await ApplianceProcess.CreateTokenAsync(repo, hubData, "lab");
-        _hub = ApplianceProcess.Start(repo, _lab.Inet, hubData, hubOptions.ApplianceArguments, hubOptions.Urls, "hub");
+        _hub = ApplianceProcess.Start(repo, _lab.Hub, hubData, hubOptions.ApplianceArguments, hubOptions.Urls, "hub");
         _hub.ExitedUnexpectedly += code =>
         {
             if (!_stop.IsCancellationRequested)
@@ -221,7 +221,7 @@ public sealed class LabSession : IAsyncDisposable
     private void PrintBanner(NetnsLab lab, string data, string configuration)
     {
         var url = _options.ApiBase.ToString().TrimEnd('/');
-        var namespaces = new[] { lab.Lan, lab.Appliance }.Concat(lab.Wans.Select(w => lab.Isp(w.Index))).Append(lab.Inet);
+        var namespaces = new[] { lab.Lan, lab.Appliance }.Concat(lab.Wans.Select(w => lab.Isp(w.Index))).Append(lab.Inet).Append(lab.Hub);
         var lastClient = LabAddresses.ExtraClient(ExtraClients - 1).GetAddressBytes()[3];
         Console.WriteLine($"""
 
@@ -231,7 +231,7 @@ public sealed class LabSession : IAsyncDisposable
               WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
               appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
               web UI/API  {url}  (API docs {url}/api/docs/; on the first visit the UI asks for the admin's name and password)
-              hub         pid {_hub!.Pid}, engine in {lab.Inet} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; set a WAN's mode to bond to relay TCP through it
+              hub         pid {_hub!.Pid}, engine in {lab.Hub} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; set a WAN's mode to bond to relay TCP through it
               traffic     every second 20 TCP + 4 TCP to port 8443 + 5 UDP flows; every 3 s two 8 MB downloads
             Ctrl-C to stop.
 
@@ -273,7 +273,7 @@ public sealed class LabSession : IAsyncDisposable
     /// <summary>Holding the lock, namespaces with the lab's names can only be leftovers of a run that was killed.</summary>
     private static async Task RemoveLeftoversAsync()
     {
-        var names = new[] { "lan", "app", "inet" }.Concat(SiteWans.Select(w => "isp" + w.Index.ToString(CultureInfo.InvariantCulture))).Select(n => Prefix + n);
+        var names = new[] { "lan", "app", "inet", "hub" }.Concat(SiteWans.Select(w => "isp" + w.Index.ToString(CultureInfo.InvariantCulture))).Select(n => Prefix + n);
         var host = new ProcessCommandRunner();
         foreach (var name in names.Where(n => File.Exists(Path.Combine("/run/netns", n))))
         {

@@ -79,6 +79,23 @@ public sealed class ApplianceApi(Uri baseAddress, string token) : IDisposable
         return true;
     }
 
+    /// <summary>Polls (bounded) until the status satisfies <paramref name="condition"/>; returns it, or throws with the last one seen.</summary>
+    public async Task<EngineStatus> WaitForStatusAsync(Func<EngineStatus, bool> condition, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var status = await GetStatusAsync(ct);
+        while (!condition(status))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"the appliance at {baseAddress} did not reach the expected state within {limit}; last: {JsonSerializer.Serialize(status, ConfigJson.Options)}");
+            }
+            await Task.Delay(200, ct);
+            status = await GetStatusAsync(ct);
+        }
+        return status;
+    }
+
     public async Task<EngineStatus> GetStatusAsync(CancellationToken ct) =>
         await _http.GetFromJsonAsync<EngineStatus>("api/v1/status", ConfigJson.Options, ct)
         ?? throw new LabException("/api/v1/status returned nothing");

@@ -23,7 +23,12 @@ public static class LabAddresses
     /// <summary>Extra client addresses 198.18.0.10 … for tests that need many sources.</summary>
     public static IPAddress ExtraClient(int i) => IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.0.{10 + i}"));
     public static readonly IPAddress Server = IPAddress.Parse("203.0.113.10");
+    /// <summary>The bonding hub, in its own namespace behind the internet.</summary>
     public static readonly IPAddress Hub = IPAddress.Parse("203.0.113.20");
+    /// <summary>The internet's side of the hub's link, its default gateway.</summary>
+    public const string HubGateway = "198.19.250.1";
+    /// <summary>The hub's side of its link to the internet.</summary>
+    public const string HubUplink = "198.19.250.2";
     public static string IspUplink(int index) => $"198.19.{index}.1";
     public static string InetSide(int index) => $"198.19.{index}.2";
 }

@@ -5,7 +5,7 @@ using Appliance.Engine.Kernel;
 namespace Appliance.Testing;
 
 /// <summary>
-/// Builds <c>lan ─ appliance ─ wan1..N (ISP routers) ─ inet</c> from network namespaces and veth pairs,
+/// Builds <c>lan ─ appliance ─ wan1..N (ISP routers) ─ inet ─ hub</c> from network namespaces and veth pairs,
 /// and removes all of it on dispose, also after a failure half-way through building it.
 /// </summary>
 /// <remarks>
@@ -30,6 +30,12 @@ public sealed class NetnsLab : IAsyncDisposable
     public string Lan => Prefix + "lan";
     public string Appliance => Prefix + "app";
     public string Inet => Prefix + "inet";
+
+    /// <summary>
+    /// The bonding hub's host: its own namespace behind the internet, so its own addresses (203.0.113.20) differ from
+    /// the internet's servers, as a hub on a VPS does.
+    /// </summary>
+    public string Hub => Prefix + "hub";
     public string Isp(int index) => Prefix + "isp" + index.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A short unique prefix, so parallel or crashed runs never collide.</summary>
@@ -144,7 +150,7 @@ public sealed class NetnsLab : IAsyncDisposable
 
     private async Task BuildAsync(int extraClients, CancellationToken ct)
     {
-        foreach (var ns in new[] { Lan, Appliance, Inet }.Concat(Wans.Select(w => Isp(w.Index))))
+        foreach (var ns in new[] { Lan, Appliance, Inet, Hub }.Concat(Wans.Select(w => Isp(w.Index))))
         {
             await _host.RunCheckedAsync("ip", ["netns", "add", ns], null, ct);
             _created.Add(ns);
@@ -163,9 +169,9 @@ public sealed class NetnsLab : IAsyncDisposable
         await ExecAsync(Lan, "ip", "link", "set", "eth0", "up");
         await ExecAsync(Lan, "ip", "route", "add", "default", "via", LabAddresses.ApplianceLan);
 
-        // The internet: a server (and later the hub) on loopback addresses, reached through every ISP.
+        // The internet: a server on a loopback address, reached through every ISP.
         await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Server + "/32", "dev", "lo");
-        await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Hub + "/32", "dev", "lo");
+        await BuildHubHostAsync(ct);
 
         // The appliance's namespace gets its links and their addresses only: no default route in its main table, as on a
         // box whose WANs are configured only in the appliance. Routes and rules beyond that are the engine's to make.
@@ -173,6 +179,24 @@ public sealed class NetnsLab : IAsyncDisposable
         {
             await BuildWanAsync(wan, ct);
         }
+    }
+
+    /// <summary>
+    /// The hub's host, like a VPS: its address on loopback and a default route towards the internet, given by the lab
+    /// as a provider would (the hub role does not configure its own addressing).
+    /// </summary>
+    private async Task BuildHubHostAsync(CancellationToken ct)
+    {
+        await _host.RunCheckedAsync("ip", ["link", "add", "hub0", "netns", Inet, "type", "veth", "peer", "name", "eth0", "netns", Hub], null, ct);
+        await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.HubGateway + "/24", "dev", "hub0");
+        await ExecAsync(Inet, "ip", "link", "set", "hub0", "up");
+        await ExecAsync(Inet, "ip", "route", "add", LabAddresses.Hub + "/32", "via", LabAddresses.HubUplink);
+        // The internet now forwards too: between the ISPs and the hub.
+        await ExecAsync(Inet, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        await ExecAsync(Hub, "ip", "addr", "add", LabAddresses.HubUplink + "/24", "dev", "eth0");
+        await ExecAsync(Hub, "ip", "addr", "add", LabAddresses.Hub + "/32", "dev", "lo");
+        await ExecAsync(Hub, "ip", "link", "set", "eth0", "up");
+        await ExecAsync(Hub, "ip", "route", "add", "default", "via", LabAddresses.HubGateway);
     }
 
     private async Task BuildWanAsync(LabWan wan, CancellationToken ct)

@@ -23,12 +23,15 @@ public sealed class RunningAppliance : IAsyncDisposable
     public string Url { get; }
     public string Token { get; }
 
-    public static async Task<RunningAppliance> StartAsync(string repoRoot, string networkNamespace, string dataDirectory, string label, CancellationToken ct)
+    /// <param name="settings">Host settings on the command line, e.g. <c>Appliance:Engine:Bonding:BufferBudgetBytes</c>.</param>
+    public static async Task<RunningAppliance> StartAsync(
+        string repoRoot, string networkNamespace, string dataDirectory, string label, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         // Made before the process starts, so the two never migrate a fresh database at the same time.
         var token = await ApplianceProcess.CreateTokenAsync(repoRoot, dataDirectory, label);
-        var process = ApplianceProcess.Start(repoRoot, networkNamespace, dataDirectory, ["--urls", url], url, label);
+        IEnumerable<string> arguments = ["--urls", url, .. (settings ?? new Dictionary<string, string>()).SelectMany(s => new[] { "--" + s.Key, s.Value })];
+        var process = ApplianceProcess.Start(repoRoot, networkNamespace, dataDirectory, arguments, url, label);
         var api = new ApplianceApi(new Uri(url + "/"), token);
         try
         {

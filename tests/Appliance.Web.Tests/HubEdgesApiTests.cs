@@ -8,8 +8,8 @@ namespace Appliance.Web.Tests;
 public sealed class HubEdgesApiTests : ApiTest
 {
     private const string Key = "s3cret-Key_for-branch7!";
-    private static readonly string[] Fields = ["createdAt", "description", "enabled", "encrypt", "id", "maxSessions", "updatedAt"];
-    private static readonly string[] FieldsWithKey = ["createdAt", "description", "enabled", "encrypt", "id", "key", "maxSessions", "updatedAt"];
+    private static readonly string[] Fields = ["allowedDestinations", "createdAt", "description", "enabled", "encrypt", "id", "maxSessions", "updatedAt"];
+    private static readonly string[] FieldsWithKey = ["allowedDestinations", "createdAt", "description", "enabled", "encrypt", "id", "key", "maxSessions", "updatedAt"];
 
     private IEdgeDirectory Directory => Factory.Services.GetRequiredService<IEdgeDirectory>();
 
@@ -60,7 +60,7 @@ public sealed class HubEdgesApiTests : ApiTest
         var body = await CreateAsync("""{"id":"branch-7"}""");
 
         Assert.Matches("^[A-Za-z0-9_-]{43}$", body.GetProperty("key").GetString());
-        Assert.Equal(("", true, false, 1024),
+        Assert.Equal(("", true, false, 16384),
             (body.GetProperty("description").GetString(), body.GetProperty("enabled").GetBoolean(),
              body.GetProperty("encrypt").GetBoolean(), body.GetProperty("maxSessions").GetInt32()));
         Assert.Equal(body.GetProperty("key").GetString(), (await Directory.FindAsync("branch-7", Ct))?.Key);
@@ -76,6 +76,32 @@ public sealed class HubEdgesApiTests : ApiTest
         Assert.Equal(["id", "key", "maxSessions"], problem.Errors().Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain("too short", problem.GetRawText(), StringComparison.Ordinal);
         Assert.Empty((await GetJsonAsync("/api/v1/hub/edges")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_allow_list_is_read_back_canonical_and_edited_with_put()
+    {
+        var created = await CreateAsync("""{"id":"branch-7","allowedDestinations":["10.20.0.0/16","203.0.113.20"]}""");
+        Assert.Equal(["10.20.0.0/16", "203.0.113.20/32"], created.GetProperty("allowedDestinations").EnumerateArray().Select(e => e.GetString()));
+
+        using var put = await Client.PutAsync("/api/v1/hub/edges/branch-7", Api.RawJson("""{"allowedDestinations":["169.254.169.254/32"]}"""), Ct);
+        await put.ExpectAsync(HttpStatusCode.OK, Ct);
+
+        var read = await GetJsonAsync("/api/v1/hub/edges/branch-7");
+        Assert.Equal(["169.254.169.254/32"], read.GetProperty("allowedDestinations").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([System.Net.IPNetwork.Parse("169.254.169.254/32")], (await Directory.FindAsync("branch-7", Ct))!.AllowedDestinations);
+    }
+
+    [Fact]
+    public async Task A_bad_allow_list_entry_gives_400_naming_the_entry_and_changes_nothing()
+    {
+        await CreateAsync("""{"id":"branch-7","allowedDestinations":["10.20.0.0/16"]}""");
+
+        using var put = await Client.PutAsync("/api/v1/hub/edges/branch-7", Api.RawJson("""{"allowedDestinations":["10.30.0.0/16","10.30.0.1/16","127.0.0.0/8"]}"""), Ct);
+
+        var errors = (await put.ProblemAsync(HttpStatusCode.BadRequest, Ct)).Errors();
+        Assert.Equal(["allowedDestinations[1]", "allowedDestinations[2]"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([System.Net.IPNetwork.Parse("10.20.0.0/16")], (await Directory.FindAsync("branch-7", Ct))!.AllowedDestinations);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ using Appliance.Testing;
 namespace Appliance.Engine.IntegrationTests.Bonding;
 
 /// <summary>
-/// lan ─ edge appliance ─ wan1…n (TBF) ─ ISPs ─ inet, where a second appliance in the hub role listens on 203.0.113.20
-/// and a bulk server runs on 203.0.113.10. Both appliances are the real host with their engines in the lab.
+/// lan ─ edge appliance ─ wan1…n (TBF) ─ ISPs ─ inet ─ hub, where a second appliance in the hub role listens on
+/// 203.0.113.20 in its own namespace and a bulk server runs on 203.0.113.10 in the internet. Both appliances are the
+/// real host with their engines in the lab.
 /// </summary>
 public sealed class BondedLab : IAsyncDisposable
 {
@@ -30,13 +31,18 @@ public sealed class BondedLab : IAsyncDisposable
     public ApplianceUnderTest Edge { get; }
     public BulkServer Server { get; }
 
-    public static async Task<BondedLab> CreateAsync(IReadOnlyList<double> ratesMbit, bool encrypt = false, WanMode mode = WanMode.Bond)
+    /// <param name="ratesMbit">One WAN per entry, shaped to that rate both ways (null: unshaped).</param>
+    /// <param name="hubSettings">Host settings of the hub (e.g. bonding limits) on top of the defaults.</param>
+    /// <param name="edgeSettings">Host settings of the edge on top of the defaults.</param>
+    public static async Task<BondedLab> CreateAsync(
+        IReadOnlyList<double?> ratesMbit, bool encrypt = false, WanMode mode = WanMode.Bond,
+        IReadOnlyDictionary<string, string>? hubSettings = null, IReadOnlyDictionary<string, string>? edgeSettings = null)
     {
         var lab = await NetnsLab.CreateAsync(ratesMbit.Select((rate, i) => new LabWan(i + 1, rate)).ToList());
         ApplianceUnderTest? hub = null, edge = null;
         try
         {
-            hub = new ApplianceUnderTest(lab, ns: lab.Inet);
+            hub = new ApplianceUnderTest(lab, ns: lab.Hub, settings: hubSettings);
             await hub.ConfigureAsync([], settings: new ApplianceSettings
             {
                 Role = ApplianceRole.Hub,
@@ -48,7 +54,7 @@ public sealed class BondedLab : IAsyncDisposable
                 throw new InvalidOperationException($"registering the edge failed: {await registered.Content.ReadAsStringAsync()}");
             }
 
-            edge = new ApplianceUnderTest(lab);
+            edge = new ApplianceUnderTest(lab, settings: edgeSettings);
             await edge.ConfigureAsync(EdgeWans(lab, mode), settings: EdgeSettings(encrypt));
             if (mode == WanMode.Bond)
             {

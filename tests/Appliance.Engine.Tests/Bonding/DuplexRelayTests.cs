@@ -99,6 +99,77 @@ public sealed class DuplexRelayTests
         }
     }
 
+    [Fact]
+    public async Task Idle_sessions_hold_no_buffer_and_a_spent_budget_makes_senders_wait_instead_of_failing()
+    {
+        // Two buffers for forty sessions: every one must still deliver its data, one after another.
+        using var budget = new RelayBufferBudget(2 * RelayBufferBudget.BufferSize);
+        var sessions = new List<(LoopbackPair Left, LoopbackPair Right, Task<RelayResult> Relay)>();
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var left = await LoopbackPair.CreateAsync();
+                var right = await LoopbackPair.CreateAsync();
+                sessions.Add((left, right, DuplexRelay.RunAsync(new RelayEnd(left.Server), new RelayEnd(right.Client), budget, null, null, Ct)));
+            }
+            // Both directions of forty open sessions are waiting for data, and hold nothing.
+            await Task.Delay(200, Ct);
+            Assert.Equal(0, budget.InUseBytes);
+
+            var payload = new byte[300_000];
+            Random.Shared.NextBytes(payload);
+            var sends = sessions.Select(async s =>
+            {
+                await s.Left.Client.SendAsync(payload, Ct);
+                s.Left.Client.Shutdown(SocketShutdown.Send);
+            }).ToList();
+            var received = await Task.WhenAll(sessions.Select(s => ReadToEndAsync(s.Right.Server)));
+            await Task.WhenAll(sends);
+
+            Assert.All(received, r => Assert.Equal(payload, r));
+            Assert.InRange(budget.PeakBytes, RelayBufferBudget.BufferSize, budget.CapacityBytes);
+            foreach (var (_, right, _) in sessions)
+            {
+                right.Server.Shutdown(SocketShutdown.Send);
+            }
+            var results = await Task.WhenAll(sessions.Select(s => s.Relay));
+            Assert.All(results, r => Assert.Equal((payload.Length, 0L, false), (r.BytesUp, r.BytesDown, r.Reset)));
+            Assert.Equal(0, budget.InUseBytes);
+        }
+        finally
+        {
+            foreach (var (left, right, _) in sessions)
+            {
+                left.Dispose();
+                right.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Data_moved_restarts_the_sessions_idle_clock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var sessions = new RelaySessions(time);
+        using var session = sessions.TryOpen(10, null, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1), Ct)!;
+        var left = await LoopbackPair.CreateAsync();
+        var right = await LoopbackPair.CreateAsync();
+        using var _ = left;
+        using var __ = right;
+        var relay = DuplexRelay.RunAsync(new RelayEnd(left.Server), new RelayEnd(right.Client), RelayBufferBudget.Unlimited(), null, session, session.Token);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        await left.Client.SendAsync("x"u8.ToArray(), Ct);
+        await ReadExactlyAsync(right.Server, 1);
+
+        Assert.Equal(TimeSpan.Zero, time.GetElapsedTime(session.LastActive));
+        Assert.Equal(0, sessions.CloseIdle(TimeSpan.FromMinutes(5)));
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, sessions.CloseIdle(TimeSpan.FromMinutes(5)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay);
+    }
+
     private static async Task<byte[]> ReadToEndAsync(Socket socket)
     {
         var all = new MemoryStream();

@@ -29,7 +29,7 @@ public sealed class HandshakeTests : IDisposable
     private static EdgeCredential Edge(string id = "edge-1", bool enabled = true, bool encrypt = false) => new(id, Key, enabled, encrypt, 16);
 
     private Task<AcceptedEdge?> AcceptAsync(HubHandshake hub, Socket socket) =>
-        hub.AcceptAsync(new NetworkStream(socket), reason => _rejections.Add(reason), Ct);
+        hub.AcceptAsync(new NetworkStream(socket), rejection => _rejections.Add(rejection.Reason), Ct);
 
     [Theory]
     [InlineData(false)]
@@ -163,6 +163,40 @@ public sealed class HandshakeTests : IDisposable
         Assert.Equal(HubResult.Denied, refused.Result);
         Assert.Null(await accepting);
         Assert.Contains(_rejections, r => r.Contains("CONNECT whose MAC", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", 443, "private-use")]
+    [InlineData("169.254.169.254", 80, "link-local")]
+    [InlineData("198.51.100.99", 22, "an address of the hub itself")]
+    public async Task Private_link_local_and_the_hubs_own_destinations_are_refused_unless_the_edge_is_allowed_them(string address, int port, string why)
+    {
+        var destination = new IPEndPoint(IPAddress.Parse(address), port);
+        var policy = new DestinationPolicy([IPNetwork.Parse("198.51.100.99/32")]);
+        using (var pair = await LoopbackPair.CreateAsync())
+        {
+            var accepting = new HubHandshake(new FakeEdgeDirectory(Edge()), _certificate, () => policy)
+                .AcceptAsync(new NetworkStream(pair.Server), r => _rejections.Add($"{r.EdgeId} {r.Result} {r.Reason}"), Ct);
+            var refused = await Assert.ThrowsAsync<HubRefusedException>(() =>
+                EdgeHandshake.ConnectAsync(new NetworkStream(pair.Client), new EdgeIdentity("edge-1", Key, false), destination, Ct));
+            Assert.Equal(HubResult.NotPermitted, refused.Result);
+            Assert.Null(await accepting);
+            Assert.Contains(_rejections, r => r.StartsWith("edge-1 NotPermitted", StringComparison.Ordinal) && r.Contains(why, StringComparison.Ordinal));
+        }
+
+        // The same edge with the destination on its allow list gets through to its RESULT.
+        using (var pair = await LoopbackPair.CreateAsync())
+        {
+            var allowed = Edge() with { AllowedDestinations = [new IPNetwork(destination.Address, 32)] };
+            var accepting = new HubHandshake(new FakeEdgeDirectory(allowed), _certificate, () => policy)
+                .AcceptAsync(new NetworkStream(pair.Server), r => _rejections.Add(r.Reason), Ct);
+            var connecting = EdgeHandshake.ConnectAsync(new NetworkStream(pair.Client), new EdgeIdentity("edge-1", Key, false), destination, Ct);
+            var accepted = await accepting;
+            Assert.NotNull(accepted);
+            Assert.Equal(destination, accepted.Destination);
+            await HubHandshake.SendResultAsync(accepted.Stream, HubResult.Ok, Ct);
+            await (await connecting).DisposeAsync();
+        }
     }
 
     [Theory]

@@ -34,11 +34,39 @@ public sealed class LoopbackPair : IDisposable
     }
 }
 
-/// <summary>An in-memory edge register.</summary>
+/// <summary>An in-memory edge register; <see cref="Set"/> and <see cref="Remove"/> tell subscribers, as the store does.</summary>
 public sealed class FakeEdgeDirectory(params EdgeCredential[] edges) : IEdgeDirectory
 {
-    public ValueTask<EdgeCredential?> FindAsync(string edgeId, CancellationToken ct = default) =>
-        ValueTask.FromResult(edges.FirstOrDefault(e => e.Id == edgeId));
+    private readonly Dictionary<string, EdgeCredential> _edges = edges.ToDictionary(e => e.Id);
+    private readonly ListenerSet<string> _changed = new();
+
+    public ValueTask<EdgeCredential?> FindAsync(string edgeId, CancellationToken ct = default)
+    {
+        lock (_edges)
+        {
+            return ValueTask.FromResult(_edges.GetValueOrDefault(edgeId));
+        }
+    }
+
+    public IDisposable Subscribe(Action<string> changed) => _changed.Add(changed);
+
+    public void Set(EdgeCredential edge)
+    {
+        lock (_edges)
+        {
+            _edges[edge.Id] = edge;
+        }
+        _changed.Notify(edge.Id, ex => throw ex);
+    }
+
+    public void Remove(string edgeId)
+    {
+        lock (_edges)
+        {
+            _edges.Remove(edgeId);
+        }
+        _changed.Notify(edgeId, ex => throw ex);
+    }
 }
 
 /// <summary>Passes reads through and hands every write to <paramref name="onWrite"/>, which may record or alter it.</summary>

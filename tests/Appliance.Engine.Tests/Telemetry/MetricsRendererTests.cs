@@ -22,7 +22,8 @@ public sealed class MetricsRendererTests
         Bonding = new BondingStatus("edge", "connected", "203.0.113.20:7443", 1, 4, 0, 3000, 90000, null,
             [new BondPathStatus("dsl", "198.18.11.2", false, 2, 5000, 70000)], [])
         {
-            GoodputBitsPerSecond = 16000, Efficiency = 1.25,
+            GoodputBitsPerSecond = 16000, Efficiency = 1.25, FallbackSessions = 7, ActiveFallbackSessions = 2,
+            BufferBytes = 131072, BufferPeakBytes = 262144, BufferLimitBytes = 67108864,
         },
     };
 
@@ -98,7 +99,7 @@ public sealed class MetricsRendererTests
             # HELP appliance_wan_subflows MPTCP subflows to the hub from the WAN now (bonded WANs).
             # TYPE appliance_wan_subflows gauge
             appliance_wan_subflows{wan="dsl"} 2
-            # HELP appliance_bonding_state The bonding relay's role and state (edge: connected, unreachable, refused, idle; hub: listening, failed).
+            # HELP appliance_bonding_state The bonding relay's role and state (edge: connected, unreachable, refused, idle, failed; hub: listening, failed).
             # TYPE appliance_bonding_state gauge
             appliance_bonding_state{role="edge",state="connected"} 1
             # HELP appliance_bonding_active_sessions Bonded sessions open now.
@@ -120,6 +121,21 @@ public sealed class MetricsRendererTests
             # HELP appliance_bonding_efficiency_ratio Goodput divided by the busiest single bonded link's rate (above 1: bonding beats one link).
             # TYPE appliance_bonding_efficiency_ratio gauge
             appliance_bonding_efficiency_ratio 1.25
+            # HELP appliance_bonding_fallback_sessions_total Sessions the bond could not take (hub busy, unreachable or refusing, the edge's cap) that were balanced over a WAN instead.
+            # TYPE appliance_bonding_fallback_sessions_total counter
+            appliance_bonding_fallback_sessions_total 7
+            # HELP appliance_bonding_fallback_active_sessions Such balanced fallback sessions open now.
+            # TYPE appliance_bonding_fallback_active_sessions gauge
+            appliance_bonding_fallback_active_sessions 2
+            # HELP appliance_bonding_buffer_bytes Relay buffer memory held by sessions now.
+            # TYPE appliance_bonding_buffer_bytes gauge
+            appliance_bonding_buffer_bytes 131072
+            # HELP appliance_bonding_buffer_peak_bytes The most relay buffer memory held at once since start.
+            # TYPE appliance_bonding_buffer_peak_bytes gauge
+            appliance_bonding_buffer_peak_bytes 262144
+            # HELP appliance_bonding_buffer_limit_bytes The cap on relay buffer memory.
+            # TYPE appliance_bonding_buffer_limit_bytes gauge
+            appliance_bonding_buffer_limit_bytes 67108864
             # HELP appliance_bonding_path_subflows MPTCP subflows to the hub per bonded path.
             # TYPE appliance_bonding_path_subflows gauge
             appliance_bonding_path_subflows{wan="dsl",address="198.18.11.2"} 2
@@ -163,6 +179,33 @@ public sealed class MetricsRendererTests
     public void Label_values_escape_quotes_backslashes_and_line_feeds(string value, string escaped)
     {
         Assert.Equal(escaped, MetricsRenderer.EscapeLabel(value));
+    }
+
+    [Fact]
+    public void A_hub_renders_its_edges_sessions_and_refusals_and_the_handshakes_it_shed()
+    {
+        var status = EngineStatus.NotRunning("hub") with
+        {
+            Bonding = new BondingStatus("hub", "listening", "0.0.0.0:7443", 4, 9, 1, 10, 20, null, [],
+                [new HubEdgeStatus("branch-1", 4) { Refused = 3 }, new HubEdgeStatus("branch-2", 0) { Refused = 1 }]) { ShedHandshakes = 292 },
+        };
+
+        var text = MetricsRenderer.Render(status);
+
+        Assert.Contains("""
+            # TYPE appliance_bonding_shed_handshakes_total counter
+            appliance_bonding_shed_handshakes_total 292
+            # HELP appliance_bonding_edge_active_sessions Sessions relayed for the edge now.
+            # TYPE appliance_bonding_edge_active_sessions gauge
+            appliance_bonding_edge_active_sessions{edge="branch-1"} 4
+            appliance_bonding_edge_active_sessions{edge="branch-2"} 0
+            # HELP appliance_bonding_edge_refused_total Destinations refused to the edge by the hub's destination policy, before any connect.
+            # TYPE appliance_bonding_edge_refused_total counter
+            appliance_bonding_edge_refused_total{edge="branch-1"} 3
+            appliance_bonding_edge_refused_total{edge="branch-2"} 1
+
+            """, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fallback", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 
     protected IConfigStore Store { get; private set; } = null!;
 
+    /// <summary>The hub's register of edges, in the same database.</summary>
+    protected HubEdgeStore Edges { get; private set; } = null!;
+
     protected LiveStatusFeed Feed { get; } = new();
 
     /// <summary>The store's and the components' clock; it moves only when a test advances it.</summary>
@@ -44,7 +47,9 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
             await hosted.StartAsync(Ct);
         }
         Store = _data.GetRequiredService<IConfigStore>();
+        Edges = _data.GetRequiredService<HubEdgeStore>();
         Services.AddSingleton(Store);
+        Services.AddSingleton(Edges);
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
         _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
