@@ -27,13 +27,18 @@ public sealed class AuditGrowth : SaveChangesInterceptor
         }
     }
 
-    /// <summary>Completes once <paramref name="more"/> entries have been added after this call.</summary>
-    public Task WhenAdded(long more)
+    /// <summary>Completes once <paramref name="more"/> entries have been added since <see cref="Added"/> read <paramref name="since"/>.</summary>
+    public Task WhenAdded(long since, long more)
     {
         lock (_lock)
         {
             _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _threshold = _added + Math.Max(1, more);
+            _threshold = since + Math.Max(1, more);
+            if (_added >= _threshold)
+            {
+                _threshold = long.MaxValue;
+                _reached.TrySetResult();
+            }
             return _reached.Task;
         }
     }

@@ -70,6 +70,12 @@ public sealed partial class AuditRetention(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            // Scheduled before the pass starts, so the hour counts from the pass's start and the timer is set by the
+            // time the host has started.
+            var scheduled = Task.Delay(Interval, time, wake.Token);
+            // Entries written while the pass counts may be counted twice below: an early pass, never a missed one.
+            var mark = growth.Added;
             var remaining = 0;
             try
             {
@@ -80,18 +86,13 @@ public sealed partial class AuditRetention(
                 // A busy or full disk must not end the retention for good: the next pass tries again.
                 LogFailed(logger, ex);
             }
-            try
-            {
-                using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var grown = growth.WhenAdded(Math.Max(1, MaxEntries + Margin - remaining));
-                var scheduled = Task.Delay(Interval, time, wake.Token);
-                await Task.WhenAny(grown, scheduled);
-                await wake.CancelAsync();
-            }
             catch (OperationCanceledException)
             {
                 return;
             }
+            var grown = growth.WhenAdded(mark, MaxEntries + Margin - remaining);
+            await Task.WhenAny(grown, scheduled);
+            await wake.CancelAsync();
         }
     }
 

@@ -1,11 +1,41 @@
 using Appliance.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Data.Store.Security;
 
 public sealed partial class AccountStore
 {
     private const string UnknownUserTarget = "unknown user";
+    // How late a failure's count may reach the database: long enough that a flood costs a write per second, not per try.
+    private static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>Writes the counts of repeated failed sign-ins that still wait (at most <c>1 s</c> old); readers of the audit trail call it first.</summary>
+    public async Task FlushFailuresAsync(CancellationToken ct = default)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            Interlocked.Exchange(ref _flushArmed, 0);
+            if (_failures.HasPending)
+            {
+                await using var db = await _dbFactory.CreateDbContextAsync(ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await _failures.FlushAsync(db, Now(), ct);
+                await transaction.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            // A failed write keeps its counts: the timer tries again.
+            ArmFlush();
+            _writeLock.Release();
+        }
+    }
 
     /// <summary>
     /// Checks a sign-in. Failures count towards the lockout; a locked account is refused without looking at the
@@ -20,7 +50,7 @@ public sealed partial class AccountStore
         if (!await ExistsAsync(name, ct))
         {
             await _passwords.ImitateVerifyAsync(ct);
-            return await FailUnknownAsync(who, ct);
+            return FailUnknown(who);
         }
         var userLock = _userLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
         await userLock.WaitAsync(ct);
@@ -44,15 +74,11 @@ public sealed partial class AccountStore
         if (user is null)
         {
             // Deleted since the first look.
-            return await FailUnknownAsync(who, ct);
+            return FailUnknown(who);
         }
         if (user.LockedUntil is { } until && until > Now())
         {
-            await WriteAsync(async db =>
-            {
-                await _failures.RecordAsync(db, Now(), who, $"user {name}", $"locked until {until:u}", ct);
-                return true;
-            }, ct);
+            RecordFailure(who, $"user {name}", $"locked until {until:u}");
             return new LoginResult(LoginOutcome.LockedOut, LockedUntil: until);
         }
 
@@ -66,7 +92,7 @@ public sealed partial class AccountStore
             if (stored is null || stored.PasswordHash != user.PasswordHash)
             {
                 // Deleted, or given a new password, while the old one was being checked: that check proves nothing now.
-                await _failures.RecordAsync(db, now, who, $"user {name}", "the account changed during the sign-in", ct);
+                RecordFailure(who, $"user {name}", "the account changed during the sign-in");
                 return new LoginResult(LoginOutcome.Failed);
             }
             if (!matches)
@@ -97,19 +123,52 @@ public sealed partial class AccountStore
             details += $"; locked until {user.LockedUntil:u}";
         }
         await db.SaveChangesAsync(ct);
-        await _failures.RecordAsync(db, now, who, $"user {user.UserName}", details, ct);
+        RecordFailure(who, $"user {user.UserName}", details);
         return user.LockedUntil is { } locked && locked > now
             ? new LoginResult(LoginOutcome.LockedOut, LockedUntil: locked)
             : new LoginResult(LoginOutcome.Failed);
     }
 
     // Every unknown name tried from one source shares an entry: a scan through a dictionary of names is one line.
-    private Task<LoginResult> FailUnknownAsync(ChangeContext who, CancellationToken ct) =>
-        WriteAsync(async db =>
+    private LoginResult FailUnknown(ChangeContext who)
+    {
+        RecordFailure(who, UnknownUserTarget, $"no such user: '{who.Actor}'");
+        return new LoginResult(LoginOutcome.Failed);
+    }
+
+    // Counted in memory (no write lock, no database); the flush a second later writes a source's failures together.
+    private void RecordFailure(ChangeContext who, string target, string details)
+    {
+        _failures.Record(Now(), who, target, details);
+        ArmFlush();
+    }
+
+    private void ArmFlush()
+    {
+        if (_failures.HasPending && !_stopping && Interlocked.CompareExchange(ref _flushArmed, 1, 0) == 0)
         {
-            await _failures.RecordAsync(db, Now(), who, UnknownUserTarget, $"no such user: '{who.Actor}'", ct);
-            return new LoginResult(LoginOutcome.Failed);
-        }, ct);
+            _flushTimer.Change(FlushDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task FlushFromTimerAsync()
+    {
+        try
+        {
+            await FlushFailuresAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store was disposed while the timer fired: DisposeAsync wrote what it could.
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogFlushFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the counts of failed sign-ins to the audit trail failed; they are tried again")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 
     private async Task<bool> ExistsAsync(string name, CancellationToken ct)
     {

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Appliance.Data.Entities;
 using Appliance.Engine.Configuration.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Appliance.Data.Store.Security;
@@ -12,7 +14,7 @@ namespace Appliance.Data.Store.Security;
 /// Users: the first admin (only while there is none), sign-in with lockout, and user management. Every sign-in,
 /// failed or not, and every change is audited; passwords and hashes never leave the store.
 /// </summary>
-public sealed partial class AccountStore : IDisposable
+public sealed partial class AccountStore : IDisposable, IAsyncDisposable
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 128;
@@ -21,6 +23,12 @@ public sealed partial class AccountStore : IDisposable
     private readonly LockoutPolicy _lockout;
     private readonly PasswordWork _passwords;
     private readonly SignInFailureLog _failures;
+    private readonly ITimer _flushTimer;
+    private readonly ILogger _logger;
+    // Whether the flush timer is set (1), whether it may be set again, and whether anything may be written.
+    private int _flushArmed;
+    private volatile bool _stopping;
+    private volatile bool _disposed;
     // Serialises writes, which are short (no hashing inside): "create the first admin" must not succeed twice.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     // One sign-in per user at a time: failure counts cannot lose an update, and a burst against one name hashes no
@@ -29,13 +37,15 @@ public sealed partial class AccountStore : IDisposable
 
     public AccountStore(
         IDbContextFactory<ApplianceDbContext> dbFactory, IPasswordHashing hashing, TimeProvider time, LockoutPolicy? lockout = null,
-        IOptions<AuditOptions>? audit = null)
+        IOptions<AuditOptions>? audit = null, ILogger<AccountStore>? logger = null)
     {
         _dbFactory = dbFactory;
         _time = time;
         _lockout = lockout ?? LockoutPolicy.Default;
+        _logger = logger ?? NullLogger<AccountStore>.Instance;
         _passwords = new PasswordWork(hashing, time);
         _failures = new SignInFailureLog(TimeSpan.FromMinutes(Math.Max(1, (audit?.Value ?? new AuditOptions()).FailureWindowMinutes)));
+        _flushTimer = time.CreateTimer(_ => _ = FlushFromTimerAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]{0,63}\z")]
@@ -185,8 +195,35 @@ public sealed partial class AccountStore : IDisposable
             return true;
         }, ct);
 
+    /// <summary>Writes what the audit trail still owes, then releases everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _stopping = true;
+        await _flushTimer.DisposeAsync();
+        try
+        {
+            await FlushFailuresAsync();
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogFlushFailed(_logger, ex);
+        }
+        Dispose();
+    }
+
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _stopping = true;
+        _disposed = true;
+        _flushTimer.Dispose();
         _writeLock.Dispose();
         _passwords.Dispose();
         foreach (var userLock in _userLocks.Values)
@@ -218,6 +255,7 @@ public sealed partial class AccountStore : IDisposable
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var result = await change(db);
             await transaction.CommitAsync(ct);
+            ArmFlush();
             return result;
         }
         finally

@@ -13,6 +13,7 @@ internal sealed class PasswordWork(IPasswordHashing hashing, TimeProvider time) 
     private readonly SemaphoreSlim _slots = new(Math.Max(1, Environment.ProcessorCount));
     private readonly Lock _lock = new();
     private TimeSpan? _checkTime;
+    private Task? _calibration;
 
     public async Task<string> HashAsync(string password, CancellationToken ct)
     {
@@ -30,10 +31,11 @@ internal sealed class PasswordWork(IPasswordHashing hashing, TimeProvider time) 
     /// <summary>Whether the password matches the hash, and whether the hash should be upgraded.</summary>
     public async Task<(bool Matches, bool Rehash)> VerifyAsync(string hash, string password, CancellationToken ct)
     {
+        // Timed from the caller's side, the wait for a slot included: that is what an unknown name has to match.
+        var started = time.GetTimestamp();
         await _slots.WaitAsync(ct);
         try
         {
-            var started = time.GetTimestamp();
             var matches = hashing.Verify(hash, password, out var rehash);
             Learn(time.GetElapsedTime(started));
             return (matches, rehash);
@@ -45,31 +47,54 @@ internal sealed class PasswordWork(IPasswordHashing hashing, TimeProvider time) 
     }
 
     /// <summary>
-    /// Takes as long as a check would, from the caller's side: the same wait for a slot, then about the time a check
-    /// takes, without the CPU. The first time, before anything was measured, it checks against a throwaway hash.
+    /// Takes about as long as a check takes its callers lately (slot wait included), without the CPU and without
+    /// queueing for a slot ahead of real checks. Until a check has been timed, one caller times a check against a
+    /// throwaway hash and the others wait for it: a flood's first wave costs one hash, not one each.
     /// </summary>
     public async Task ImitateVerifyAsync(CancellationToken ct)
     {
-        TimeSpan? estimate;
+        Task? calibration = null;
         lock (_lock)
         {
-            estimate = _checkTime;
+            if (_checkTime is null)
+            {
+                // Started on its own, so its clean-up never runs inside this lock, before the task is stored.
+                calibration = _calibration ??= Task.Run(CalibrateAsync, CancellationToken.None);
+            }
         }
-        if (estimate is null)
+        if (calibration is not null)
         {
-            var throwaway = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-            await VerifyAsync(await HashAsync(throwaway, ct), throwaway + "-", ct);
-            return;
+            await calibration.WaitAsync(ct);
         }
-        await _slots.WaitAsync(ct);
-        _slots.Release();
-        if (estimate.Value >= TimeSpan.FromMilliseconds(1))
+        TimeSpan estimate;
+        lock (_lock)
         {
-            await Task.Delay(estimate.Value, time, ct);
+            estimate = _checkTime ?? TimeSpan.Zero;
+        }
+        if (estimate >= TimeSpan.FromMilliseconds(1))
+        {
+            await Task.Delay(estimate, time, ct);
         }
     }
 
     public void Dispose() => _slots.Dispose();
+
+    private async Task CalibrateAsync()
+    {
+        try
+        {
+            var throwaway = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            await VerifyAsync(await HashAsync(throwaway, CancellationToken.None), throwaway + "-", CancellationToken.None);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                // Timed now, or failed: either way the next caller decides afresh.
+                _calibration = null;
+            }
+        }
+    }
 
     // A moving average: it follows the machine's load without one slow check setting the pace.
     private void Learn(TimeSpan took)
