@@ -26,25 +26,8 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
     /// </summary>
     public async Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default, bool replace = false)
     {
-        var errors = new ValidationErrors();
-        var name = token.Name?.Trim() ?? "";
-        if (name.Length is < 1 or > MaxNameLength || !name.All(c => c is >= ' ' and <= '~'))
-        {
-            errors.Add("name", $"must be 1 to {MaxNameLength} printable ASCII characters");
-        }
-        if (!Enum.IsDefined(token.Role))
-        {
-            errors.Add("role", "must be admin, operator or viewer");
-        }
+        var name = Validate(token);
         var now = Now();
-        if (token.ExpiresAt is { } expires && expires <= now)
-        {
-            errors.Add("expiresAt", "must be in the future");
-        }
-        if (!errors.IsEmpty)
-        {
-            throw new ConfigValidationException(errors, "The token is invalid.");
-        }
 
         // 256 random bits; the prefix makes a leaked token recognisable to secret scanners and people alike.
         var secret = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
@@ -80,6 +63,31 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         }
         await transaction.CommitAsync(ct);
         return new CreatedApiToken(ApiTokenInfo.From(entity), secret);
+    }
+
+    /// <summary>Checks a token to be created, every field at once; returns its trimmed name.</summary>
+    /// <exception cref="ConfigValidationException">Something is wrong; nothing was created.</exception>
+    public string Validate(NewApiToken token)
+    {
+        var errors = new ValidationErrors();
+        var name = token.Name?.Trim() ?? "";
+        if (name.Length is < 1 or > MaxNameLength || !name.All(c => c is >= ' ' and <= '~'))
+        {
+            errors.Add("name", $"must be 1 to {MaxNameLength} printable ASCII characters");
+        }
+        if (!Enum.IsDefined(token.Role))
+        {
+            errors.Add("role", "must be admin, operator or viewer");
+        }
+        if (token.ExpiresAt is { } expires && expires <= Now())
+        {
+            errors.Add("expiresAt", "must be in the future");
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new ConfigValidationException(errors, "The token is invalid.");
+        }
+        return name;
     }
 
     /// <summary>Every token, or only those <paramref name="createdBy"/> created; newest first.</summary>

@@ -31,7 +31,7 @@ public sealed class TokenCreatorTests : ApiTest
         var create = (await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct)).GetProperty("paths").EnumerateObject()
             .Single(p => p.Name.TrimEnd('/') == "/api/v1/tokens").Value.GetProperty("post");
         var description = create.GetProperty("description").GetString();
-        Assert.Contains("a request authenticated with a token gets 403", description, StringComparison.Ordinal);
+        Assert.Contains("a valid request authenticated with a token gets 403", description, StringComparison.Ordinal);
     }
 
     [Fact]
