@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Appliance.Data;
 
-/// <summary>Registers the database, the configuration and edge stores and the start-up migrator.</summary>
+/// <summary>Registers the database, the configuration and edge stores, the start-up migrator and the audit trail's retention.</summary>
 public static class DataServiceCollectionExtensions
 {
     public const string DatabaseFileName = "appliance.db";
@@ -16,7 +16,11 @@ public static class DataServiceCollectionExtensions
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName);
         // Pooling=False: WAL checkpoints and file deletion in tests must not be held up by idle pooled connections.
-        services.AddDbContextFactory<ApplianceDbContext>(o => o.UseSqlite($"Data Source={path};Pooling=False;Default Timeout=30"));
+        services.TryAddSingleton<AuditGrowth>();
+        services.AddDbContextFactory<ApplianceDbContext>((sp, o) => o
+            .UseSqlite($"Data Source={path};Pooling=False;Default Timeout=30")
+            .AddInterceptors(sp.GetRequiredService<AuditGrowth>()));
+        services.AddOptions<AuditOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ConfigValidator.Default);
         // The engine registers the same: a revert that keeps failing is reported among its loops.
@@ -34,6 +38,9 @@ public static class DataServiceCollectionExtensions
         // Users (AccountStore) are registered by the host, which supplies the password hasher they need.
         services.TryAddSingleton<Store.Security.ApiTokenStore>();
         services.AddHostedService<DatabaseInitializer>();
+        // After the initializer: its first pass runs on the migrated database.
+        services.TryAddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         return services;
     }
 }

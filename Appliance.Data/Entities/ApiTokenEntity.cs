@@ -10,7 +10,7 @@ public sealed class ApiTokenEntity
     public string Hash { get; set; } = "";
     /// <summary>The token's first characters, to tell tokens apart in lists without revealing them.</summary>
     public string Prefix { get; set; } = "";
-    /// <summary>Who created it (a user name, a token, or "console").</summary>
+    /// <summary>Who created it: a user name, or "console" (the console command on the box). Its rights bound the token's.</summary>
     public string CreatedBy { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }

@@ -13,6 +13,8 @@ internal sealed class ApiTokenEntityConfiguration : IEntityTypeConfiguration<Api
         builder.Property(t => t.Name).HasMaxLength(64);
         builder.Property(t => t.Hash).HasMaxLength(64);
         builder.HasIndex(t => t.Hash).IsUnique();
+        // A creator's tokens that still count (not revoked) have different names; a revoked name may be used again.
+        builder.HasIndex(t => new { t.CreatedBy, t.Name }).IsUnique().HasFilter("\"RevokedAt\" IS NULL");
         builder.Property(t => t.Prefix).HasMaxLength(16);
         builder.Property(t => t.CreatedBy).HasMaxLength(80);
         builder.Property(t => t.LastUsedFrom).HasMaxLength(64);

@@ -10,5 +10,7 @@ internal sealed class AuditEntryEntityConfiguration : IEntityTypeConfiguration<A
     {
         builder.ToTable("AuditEntries");
         builder.HasIndex(a => a.Time);
+        // Rows written before counts existed stand for one event each.
+        builder.Property(a => a.Count).HasDefaultValue(1).ValueGeneratedNever();
     }
 }

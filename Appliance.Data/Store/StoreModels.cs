@@ -33,9 +33,12 @@ public sealed record RevisionInfo(
 public sealed record RevisionDetail(RevisionInfo Revision, ApplianceConfig Config);
 
 /// <summary>An audit trail entry.</summary>
-public sealed record AuditEntry(long Id, DateTimeOffset Time, string Actor, string Source, string Action, string Target, string Details)
+/// <param name="Count">How many times it happened: repeated failed sign-ins from one source share one entry.</param>
+/// <param name="LastAt">The last of them when <paramref name="Count"/> is above one; <paramref name="Time"/> is the first.</param>
+public sealed record AuditEntry(
+    long Id, DateTimeOffset Time, string Actor, string Source, string Action, string Target, string Details, int Count = 1, DateTimeOffset? LastAt = null)
 {
-    internal static AuditEntry From(AuditEntryEntity a) => new(a.Id, a.Time, a.Actor, a.Source, a.Action, a.Target, a.Details);
+    internal static AuditEntry From(AuditEntryEntity a) => new(a.Id, a.Time, a.Actor, a.Source, a.Action, a.Target, a.Details, a.Count, a.LastAt);
 }
 
 /// <summary>Which audit entries to list: by actor, by action (a prefix such as "login" or an exact action), by time.</summary>

@@ -1,4 +1,5 @@
 using Appliance.Data.Store;
+using Appliance.Data.Store.Security;
 using Appliance.Engine.Status;
 using Appliance.Web.Security;
 
@@ -18,10 +19,18 @@ internal static class StatusApi
             .RequireAuthorization(AppPolicies.Viewer)
             .WithTags("Status").WithName("ListEvents").WithSummary("WAN state changes (time, WAN, from, to, reason), newest first; ?wan= and ?limit= (default 200)");
 
-        api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit, IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.ListAuditAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct)))
+        api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit,
+                IConfigStore store, AccountStore accounts, CancellationToken ct) =>
+            {
+                // Counts of repeated failed sign-ins reach the database a moment late; the answer includes them.
+                await accounts.FlushFailuresAsync(ct);
+                return TypedResults.Ok(await store.ListAuditAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct));
+            })
             .RequireAuthorization(AppPolicies.Operator)
             .WithTags("Status").WithName("ListAudit")
-            .WithSummary("Audit trail, newest first: sign-ins, configuration, users, tokens, certificates. Filters: ?actor=, ?action= (e.g. login or config.apply), ?since=, ?until= (ISO 8601), ?limit= (default 200)");
+            .WithSummary("Audit trail, newest first: sign-ins, configuration, users, tokens, certificates. Filters: ?actor=, ?action= (e.g. login or config.apply), ?since=, ?until= (ISO 8601), ?limit= (default 200)")
+            .WithDescription("Repeated failed sign-ins from one source (an address or IPv6 /64) for one user name, or for unknown names, within " +
+                "Appliance:Audit:FailureWindowMinutes share one entry: `count` says how many, `time` is the first and `lastAt` the last. " +
+                "The trail is bounded by Appliance:Audit:MaxEntries and MaxAgeDays; the oldest entries go first and an `audit.pruned` entry says how many went.");
     }
 }

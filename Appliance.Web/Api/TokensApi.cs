@@ -6,7 +6,8 @@ namespace Appliance.Web.Api;
 
 /// <summary>
 /// /api/v1/tokens: bearer tokens for automation. Anyone signed in manages their own; admins see and revoke all.
-/// A token never gets a role above its creator's, and its secret appears only in the answer that created it.
+/// A token never gets a role above its creator's, and its secret appears only in the answer that created it. Only a
+/// signed-in user creates tokens: a token that could mint tokens would escape its own expiry and revocation.
 /// </summary>
 internal static class TokensApi
 {
@@ -23,16 +24,29 @@ internal static class TokensApi
 
         tokens.MapPost("/", async (TokenCreate body, HttpContext http, ApiTokenStore store, CancellationToken ct) =>
             {
+                // A malformed request is a 400 whoever sends it; a well-formed one from a token is refused.
+                var request = new NewApiToken(body.Name ?? "", body.Role, body.ExpiresAt);
+                store.Validate(request);
+                if (AppPolicies.IsToken(http.User))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                        detail: "A token cannot create tokens: sign in as a user, or use the console command `token create` on the appliance.");
+                }
                 if (body.Role > AppPolicies.RoleOf(http.User))
                 {
                     return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                         detail: $"A token cannot have more rights than its creator ({AppPolicies.RoleName(AppPolicies.RoleOf(http.User))}).");
                 }
-                var created = await store.CreateAsync(new NewApiToken(body.Name ?? "", body.Role, body.ExpiresAt), http.ChangeContext(), ct);
+                var created = await store.CreateAsync(request, http.ChangeContext(), ct);
                 return Results.Created($"/api/v1/tokens/{created.Info.Id}", created);
             })
             .WithName("CreateToken").WithSummary("Create a token; the answer is the only time its secret is shown")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithDescription(
+                "Only a signed-in user (the session cookie) creates tokens; a valid request authenticated with a token gets 403. " +
+                "The role may not exceed the creator's, and the token never does more than its creator may do at the time it is used: " +
+                "its effective role is the lower of its own and the creator's current role, and deleting the creator revokes it. " +
+                "Names are unique among the creator's tokens that are not revoked (409 otherwise).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
 
         tokens.MapGet("/{id:int}", async (int id, HttpContext http, ApiTokenStore store, CancellationToken ct) =>
             {

@@ -15,9 +15,10 @@ namespace Appliance.Web.Cli;
 public static class ConsoleCommands
 {
     public const string Usage = """
-        Usage: Appliance.Web token create --name NAME --role admin|operator|viewer [--expires-days N] [ASP.NET settings]
+        Usage: Appliance.Web token create --name NAME --role admin|operator|viewer [--expires-days N] [--replace] [ASP.NET settings]
                Appliance.Web user create --name NAME --role admin|operator|viewer    (password: first line of stdin)
                Appliance.Web user password --name NAME                               (new password: first line of stdin)
+        Token names are unique: --replace revokes the console's token of that name, if any, instead of refusing.
         Settings such as --Appliance:DataDirectory=/var/lib/appliance pick the database, as for the appliance itself.
         """;
 
@@ -49,12 +50,13 @@ public static class ConsoleCommands
         await host.StartAsync();
         try
         {
-            var who = new ChangeContext("console", "console");
+            // Tokens made here belong to the box's owner: they keep their own role whatever becomes of the users.
+            var who = new ChangeContext(TokenCreators.Console, "console");
             switch (command.Verb)
             {
                 case "token create":
                     var expires = command.ExpiresDays is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;
-                    var created = await host.Services.GetRequiredService<ApiTokenStore>().CreateAsync(new NewApiToken(command.Name, command.Role, expires), who);
+                    var created = await host.Services.GetRequiredService<ApiTokenStore>().CreateAsync(new NewApiToken(command.Name, command.Role, expires), who, replace: command.Replace);
                     await stdout.WriteLineAsync(created.Token);
                     break;
                 case "user create":
@@ -94,7 +96,7 @@ public static class ConsoleCommands
         return errors;
     }
 
-    private sealed record Command(string Verb, string Name, UserRole Role, int? ExpiresDays, IReadOnlyList<string> Settings)
+    private sealed record Command(string Verb, string Name, UserRole Role, int? ExpiresDays, bool Replace, IReadOnlyList<string> Settings)
     {
         public static Command Parse(string[] args)
         {
@@ -106,6 +108,7 @@ public static class ConsoleCommands
             string? name = null;
             UserRole? role = null;
             int? days = null;
+            var replace = false;
             var settings = new List<string>();
             for (var i = 2; i < args.Length; i++)
             {
@@ -125,6 +128,9 @@ public static class ConsoleCommands
                         var d = Value();
                         days = int.TryParse(d, out var n) && n is >= 1 and <= 3650 ? n : throw new ArgumentException($"--expires-days must be 1 to 3650, not '{d}'");
                         break;
+                    case "--replace":
+                        replace = true;
+                        break;
                     default:
                         settings.Add(args[i]);
                         break;
@@ -138,11 +144,11 @@ public static class ConsoleCommands
             {
                 throw new ArgumentException("--role is required");
             }
-            if (days is not null && verb != "token create")
+            if ((days is not null || replace) && verb != "token create")
             {
-                throw new ArgumentException("--expires-days is for tokens");
+                throw new ArgumentException("--expires-days and --replace are for tokens");
             }
-            return new Command(verb, name, role ?? UserRole.Viewer, days, settings);
+            return new Command(verb, name, role ?? UserRole.Viewer, days, replace, settings);
         }
     }
 }

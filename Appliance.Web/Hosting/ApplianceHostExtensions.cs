@@ -63,6 +63,8 @@ public static class ApplianceHostExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        // After the components' own registration, so this one is what circuits get: it re-checks the user every 30 s.
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, CircuitAuthenticationStateProvider>();
         builder.Services.AddMudServices();
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigJson.Configure(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<Appliance.Web.Live.LiveStatusFeed>();

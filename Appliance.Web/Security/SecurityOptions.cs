@@ -10,7 +10,7 @@ public sealed class SecurityOptions
 
     public int LockoutMinutes { get; set; } = 5;
 
-    /// <summary>Sign-in and setup attempts per client address and minute; more are answered 429.</summary>
+    /// <summary>Sign-in and setup attempts per client (IPv4 address or IPv6 /64) and minute; more are answered 429.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
     /// <summary>How long a UI session lasts without use.</summary>

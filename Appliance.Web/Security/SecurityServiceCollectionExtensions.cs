@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -21,6 +22,9 @@ public static class SecurityServiceCollectionExtensions
         builder.Services.Configure<SecurityOptions>(section);
         var options = section.Get<SecurityOptions>() ?? new SecurityOptions();
         AddAccounts(builder.Services);
+        builder.Services.Configure<AuditOptions>(builder.Configuration.GetSection(AuditOptions.Section));
+        builder.Services.TryAddSingleton<ICallerRoles, StoredCallerRoles>();
+        builder.Services.AddScoped<CurrentUserGuard>();
         builder.Services.AddSingleton(new LockoutPolicy(Math.Max(1, options.LockoutFailures), TimeSpan.FromMinutes(Math.Max(1, options.LockoutMinutes))));
 
         // Created (or loaded) now: Kestrel asks for it on every TLS handshake, and an upload replaces it in place.
@@ -46,8 +50,9 @@ public static class SecurityServiceCollectionExtensions
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per IPv4 address or IPv6 /64: a host that owns a /64 could otherwise take a new address for every try.
             o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                ClientPartition.Of(context.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = Math.Max(1, options.SignInAttemptsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = (context, _) =>
             {
@@ -63,6 +68,7 @@ public static class SecurityServiceCollectionExtensions
     {
         services.TryAddSingleton<IPasswordHashing, IdentityPasswordHashing>();
         services.TryAddSingleton<AccountStore>();
+        services.AddHostedService<FailedSignInFlush>();
         return services;
     }
 
@@ -114,10 +120,10 @@ public static class SecurityServiceCollectionExtensions
         // A password or role change (or a deleted user) ends the sessions that were signed in before it.
         o.Events.OnValidatePrincipal = async context =>
         {
-            var name = context.Principal?.Identity?.Name;
-            var stamp = context.Principal?.FindFirst(AppPolicies.StampClaim)?.Value;
-            var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountStore>();
-            if (name is null || stamp is null || await accounts.ValidateSessionAsync(name, stamp, context.HttpContext.RequestAborted) is null)
+            var roles = context.HttpContext.RequestServices.GetRequiredService<ICallerRoles>();
+            if (context.Principal is not { } principal
+                || await roles.CurrentRoleAsync(principal, context.HttpContext.RequestAborted) is not { } role
+                || role != AppPolicies.RoleOf(principal))
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -48,6 +48,8 @@ public sealed class AccountStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_token_expires_on_the_clock_and_a_revoked_one_stays_refused()
     {
+        using var accounts = Accounts;
+        await accounts.CreateAsync(new NewUser(Admin.Actor, "admin-password", UserRole.Admin), Admin, Ct);
         var created = await Tokens.CreateAsync(new NewApiToken("ci", UserRole.Viewer, _fixture.Time.GetUtcNow().AddHours(1)), Admin, Ct);
         Assert.NotNull((await Tokens.AuthenticateAsync(created.Token, "192.0.2.5", Ct)).Identity);
 
@@ -62,17 +64,5 @@ public sealed class AccountStoreTests : IAsyncLifetime
         Assert.Contains("revoked", (await Tokens.AuthenticateAsync(other.Token, "192.0.2.5", Ct)).Refusal, StringComparison.Ordinal);
         var listed = await Tokens.ListAsync(ct: Ct);
         Assert.All(listed, t => Assert.DoesNotContain(t.Prefix, new[] { created.Token, other.Token }));
-    }
-
-    /// <summary>Stands in for the host's hasher: the store's logic is under test here, not the hash.</summary>
-    private sealed class PlainHashing : IPasswordHashing
-    {
-        public string Hash(string password) => "plain:" + password;
-
-        public bool Verify(string hash, string password, out bool rehash)
-        {
-            rehash = false;
-            return hash == "plain:" + password;
-        }
     }
 }

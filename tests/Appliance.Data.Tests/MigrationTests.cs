@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Appliance.Data.Tests;
 
@@ -67,6 +68,41 @@ public sealed class MigrationTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         Assert.Equal(["wal"], await QueryStringsAsync(db, "PRAGMA journal_mode"));
         Assert.Equal("dsl", Assert.Single(await fixture.Store.ListWansAsync(Ct)).Value.Name);
+    }
+
+    [Fact]
+    public async Task Upgrading_keeps_duplicate_token_names_working_under_unique_names_and_counts_old_audit_entries_once()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "appliance-data-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var options = new DbContextOptionsBuilder<ApplianceDbContext>()
+                .UseSqlite($"Data Source={Path.Combine(directory, "old.db")};Pooling=False").Options;
+            await using var db = new ApplianceDbContext(options);
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            // The schema before token names were unique, with what it allowed.
+            await migrator.MigrateAsync("20261201222208_Telemetry", Ct);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "ApiTokens" ("Name", "Role", "Hash", "Prefix", "CreatedBy", "CreatedAt", "RevokedAt") VALUES
+                    ('ci', 'Viewer', 'h1', 'apl_1111', 'olga', 0, NULL),
+                    ('ci', 'Viewer', 'h2', 'apl_2222', 'olga', 0, NULL),
+                    ('ci', 'Viewer', 'h3', 'apl_3333', 'olga', 0, 5),
+                    ('ci', 'Viewer', 'h4', 'apl_4444', 'root', 0, NULL);
+                INSERT INTO "AuditEntries" ("Time", "Actor", "Source", "Action", "Target", "Details") VALUES (0, 'olga', '192.0.2.5', 'login.failure', 'user olga', '');
+                """, Ct);
+
+            await db.Database.MigrateAsync(Ct);
+
+            var tokens = await db.ApiTokens.OrderBy(t => t.Id).Select(t => t.Name).ToListAsync(Ct);
+            Assert.Equal(["ci #1", "ci", "ci", "ci"], tokens);
+            Assert.Equal(1, (await db.AuditEntries.SingleAsync(Ct)).Count);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static async Task<List<string>> QueryStringsAsync(ApplianceDbContext db, string sql)

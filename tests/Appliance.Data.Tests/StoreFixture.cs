@@ -18,11 +18,14 @@ public sealed class StoreFixture : IAsyncDisposable
 {
     public static readonly DateTimeOffset Epoch = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private StoreFixture(string directory, FakeTimeProvider time)
+    private StoreFixture(string directory, FakeTimeProvider time, Action<IServiceCollection>? configure)
     {
         Directory = directory;
         Time = time;
+        _configure = configure;
     }
+
+    private readonly Action<IServiceCollection>? _configure;
 
     /// <summary>Makes the store's next transaction commit fail, as a full disk or an I/O error would.</summary>
     public CommitFaultInjector Faults { get; } = new();
@@ -33,13 +36,14 @@ public sealed class StoreFixture : IAsyncDisposable
     public IConfigStore Store => Services.GetRequiredService<IConfigStore>();
 
     /// <param name="time">A virtual clock of the test's own (one that misbehaves on purpose, say); a plain one at <see cref="Epoch"/> by default.</param>
-    public static async Task<StoreFixture> StartAsync(CancellationToken ct, FakeTimeProvider? time = null)
+    /// <param name="configure">Options or services of the test's own, e.g. a small audit bound.</param>
+    public static async Task<StoreFixture> StartAsync(CancellationToken ct, FakeTimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "appliance-data-tests", Guid.NewGuid().ToString("N"));
-        var fixture = new StoreFixture(directory, time ?? new FakeTimeProvider(Epoch));
+        var fixture = new StoreFixture(directory, time ?? new FakeTimeProvider(Epoch), configure);
         try
         {
-            fixture.Services = await StartServicesAsync(directory, fixture.Time, fixture.Faults, ct);
+            fixture.Services = await StartServicesAsync(directory, fixture.Time, fixture.Faults, configure, ct);
         }
         catch
         {
@@ -61,7 +65,7 @@ public sealed class StoreFixture : IAsyncDisposable
         {
             Time.Advance(downtime);
         }
-        Services = await StartServicesAsync(Directory, Time, Faults, ct);
+        Services = await StartServicesAsync(Directory, Time, Faults, _configure, ct);
     }
 
     public async Task<ApplianceDbContext> CreateDbContextAsync(CancellationToken ct) =>
@@ -79,7 +83,8 @@ public sealed class StoreFixture : IAsyncDisposable
         }
     }
 
-    private static async Task<ServiceProvider> StartServicesAsync(string directory, FakeTimeProvider time, CommitFaultInjector faults, CancellationToken ct)
+    private static async Task<ServiceProvider> StartServicesAsync(
+        string directory, FakeTimeProvider time, CommitFaultInjector faults, Action<IServiceCollection>? configure, CancellationToken ct)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -87,6 +92,7 @@ public sealed class StoreFixture : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         services.AddApplianceData(directory);
         services.ConfigureDbContext<ApplianceDbContext>(o => o.AddInterceptors(faults));
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
         {

@@ -58,11 +58,12 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     /// <summary>
     /// An admin token for the lab's own API calls, made with the appliance's console command on its database (the
-    /// same way an admin scripts a box), so the lab needs no password.
+    /// same way an admin scripts a box), so the lab needs no password. It replaces the token of that name a run before
+    /// made on the same database (token names are unique).
     /// </summary>
     public static async Task<string> CreateTokenAsync(string repoRoot, string dataDirectory, string name)
     {
-        var start = StartInfo(repoRoot, dataDirectory, ["token", "create", "--name", name, "--role", "admin", "--expires-days", "7"]);
+        var start = StartInfo(repoRoot, dataDirectory, ["token", "create", "--name", name, "--role", "admin", "--expires-days", "7", "--replace"]);
         using var process = Process.Start(start) ?? throw new LabException("could not start dotnet to create the lab's API token");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

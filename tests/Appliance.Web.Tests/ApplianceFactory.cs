@@ -21,10 +21,13 @@ public sealed class ApplianceFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; } =
         Path.Combine(Path.GetTempPath(), "appliance-web-tests", Guid.NewGuid().ToString("N"));
 
-    /// <summary>A bearer token of the given role, created in the app's own store (as the console command would).</summary>
+    /// <summary>
+    /// A bearer token of the given role, created in the app's own store by the appliance itself (as the console command
+    /// would), so no user's role bounds it.
+    /// </summary>
     public string CreateToken(UserRole role = UserRole.Admin, string? name = null, DateTimeOffset? expiresAt = null) =>
         Services.GetRequiredService<ApiTokenStore>()
-            .CreateAsync(new NewApiToken(name ?? $"tests-{AppPolicies.RoleName(role)}-{Guid.NewGuid():N}"[..30], role, expiresAt), new ChangeContext("tests", "tests"))
+            .CreateAsync(new NewApiToken(name ?? $"tests-{AppPolicies.RoleName(role)}-{Guid.NewGuid():N}"[..30], role, expiresAt), new ChangeContext(TokenCreators.System, "tests"))
             .GetAwaiter().GetResult().Token;
 
     /// <summary>A client that sends a bearer token of <paramref name="role"/>.</summary>

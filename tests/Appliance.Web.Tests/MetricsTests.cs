@@ -37,7 +37,7 @@ public sealed class MetricsTests : ApiTest
     private static HttpClient ClientOf(WebApplicationFactory<Program> factory, UserRole role)
     {
         var token = factory.Services.GetRequiredService<ApiTokenStore>()
-            .CreateAsync(new NewApiToken($"prometheus-{Guid.NewGuid():N}"[..30], role, null), new ChangeContext("tests", "tests"))
+            .CreateAsync(new NewApiToken($"prometheus-{Guid.NewGuid():N}"[..30], role, null), new ChangeContext(TokenCreators.System, "tests"))
             .GetAwaiter().GetResult().Token;
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -3,13 +3,15 @@ using System.Security.Cryptography;
 using System.Text;
 using Appliance.Data.Entities;
 using Appliance.Engine.Configuration.Validation;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Appliance.Data.Store.Security;
 
 /// <summary>
 /// Bearer tokens for automation: shown once when created, stored as a hash, revocable, with an optional expiry and
-/// the last use recorded. Every creation and revocation is audited, never with the token.
+/// the last use recorded. A token never does more than its creator may do now: its role is bounded by the creator's
+/// current role, and a deleted creator's tokens are revoked. Every creation and revocation is audited, never with the token.
 /// </summary>
 public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactory, TimeProvider time)
 {
@@ -18,7 +20,54 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
     // A token used every second would otherwise write the database every second.
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default)
+    /// <summary>
+    /// Creates a token for <paramref name="who"/>. Names are unique among the creator's tokens that are not revoked;
+    /// with <paramref name="replace"/> a token of the same name is revoked instead of refusing (rotation from a script).
+    /// </summary>
+    public async Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default, bool replace = false)
+    {
+        var name = Validate(token);
+        var now = Now();
+
+        // 256 random bits; the prefix makes a leaked token recognisable to secret scanners and people alike.
+        var secret = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var entity = new ApiTokenEntity
+        {
+            Name = name, Role = token.Role, Hash = HashOf(secret), Prefix = secret[..(TokenPrefix.Length + 4)],
+            CreatedBy = who.Actor, CreatedAt = now,
+            ExpiresAt = token.ExpiresAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e.ToUnixTimeMilliseconds()) : null,
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.ApiTokens.FirstOrDefaultAsync(t => t.CreatedBy == who.Actor && t.Name == name && t.RevokedAt == null, ct) is { } existing)
+        {
+            if (!replace)
+            {
+                throw NameTaken(name);
+            }
+            existing.RevokedAt = now;
+            AuditLog.Add(db, now, who, "token.revoke", $"token {name}", $"id {existing.Id}; replaced by a new token of the same name");
+            await db.SaveChangesAsync(ct);
+        }
+        db.ApiTokens.Add(entity);
+        AuditLog.Add(db, now, who, "token.create", $"token {name}",
+            $"role {AccountStore.Role(token.Role)}{(entity.ExpiresAt is { } at ? $", expires {at:u}" : ", no expiry")}");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            // The same name created at the same moment by another request: the index decides, and says so here.
+            throw NameTaken(name);
+        }
+        await transaction.CommitAsync(ct);
+        return new CreatedApiToken(ApiTokenInfo.From(entity), secret);
+    }
+
+    /// <summary>Checks a token to be created, every field at once; returns its trimmed name.</summary>
+    /// <exception cref="ConfigValidationException">Something is wrong; nothing was created.</exception>
+    public string Validate(NewApiToken token)
     {
         var errors = new ValidationErrors();
         var name = token.Name?.Trim() ?? "";
@@ -30,8 +79,7 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         {
             errors.Add("role", "must be admin, operator or viewer");
         }
-        var now = Now();
-        if (token.ExpiresAt is { } expires && expires <= now)
+        if (token.ExpiresAt is { } expires && expires <= Now())
         {
             errors.Add("expiresAt", "must be in the future");
         }
@@ -39,21 +87,7 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         {
             throw new ConfigValidationException(errors, "The token is invalid.");
         }
-
-        // 256 random bits; the prefix makes a leaked token recognisable to secret scanners and people alike.
-        var secret = TokenPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var entity = new ApiTokenEntity
-        {
-            Name = name, Role = token.Role, Hash = HashOf(secret), Prefix = secret[..(TokenPrefix.Length + 4)],
-            CreatedBy = who.Actor, CreatedAt = now,
-            ExpiresAt = token.ExpiresAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e.ToUnixTimeMilliseconds()) : null,
-        };
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.ApiTokens.Add(entity);
-        AuditLog.Add(db, now, who, "token.create", $"token {name}",
-            $"role {AccountStore.Role(token.Role)}{(entity.ExpiresAt is { } at ? $", expires {at:u}" : ", no expiry")}");
-        await db.SaveChangesAsync(ct);
-        return new CreatedApiToken(ApiTokenInfo.From(entity), secret);
+        return name;
     }
 
     /// <summary>Every token, or only those <paramref name="createdBy"/> created; newest first.</summary>
@@ -88,7 +122,7 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         return ApiTokenInfo.From(token);
     }
 
-    /// <summary>Who the token speaks for, or null (with why) when it is unknown, revoked or expired.</summary>
+    /// <summary>Who the token speaks for, or null (with why) when it is unknown, revoked, expired or its creator is gone.</summary>
     public async Task<(TokenIdentity? Identity, string? Refusal)> AuthenticateAsync(string secret, string source, CancellationToken ct = default)
     {
         if (!secret.StartsWith(TokenPrefix, StringComparison.Ordinal) || secret.Length > 128)
@@ -98,11 +132,39 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         var hash = HashOf(secret);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Hash == hash, ct);
-        var now = Now();
         if (token is null)
         {
             return (null, "unknown token");
         }
+        var now = Now();
+        var (role, refusal) = await EffectiveRoleAsync(db, token, now, ct);
+        if (role is null)
+        {
+            return (null, refusal);
+        }
+        if (token.LastUsedAt is not { } last || now - last >= LastUseResolution || token.LastUsedFrom != source)
+        {
+            token.LastUsedAt = now;
+            token.LastUsedFrom = source.Length <= 64 ? source : source[..64];
+            await db.SaveChangesAsync(ct);
+        }
+        return (new TokenIdentity(token.Id, token.Name, role.Value, token.CreatedBy), null);
+    }
+
+    /// <summary>What the token may do now (see <see cref="AuthenticateAsync"/>); null when it is no longer accepted.</summary>
+    public async Task<UserRole?> CurrentRoleAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        return token is null ? null : (await EffectiveRoleAsync(db, token, Now(), ct)).Role;
+    }
+
+    /// <summary>SHA-256 of the token, hex: what the store keeps and looks tokens up by.</summary>
+    public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    // The lower of the token's role and its creator's current one: demoting a user demotes their tokens with them.
+    private static async Task<(UserRole? Role, string? Refusal)> EffectiveRoleAsync(ApplianceDbContext db, ApiTokenEntity token, DateTimeOffset now, CancellationToken ct)
+    {
         if (token.RevokedAt is not null)
         {
             return (null, $"token '{token.Name}' was revoked");
@@ -111,19 +173,20 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
         {
             return (null, $"token '{token.Name}' expired");
         }
-        if (token.LastUsedAt is not { } last || now - last >= LastUseResolution || token.LastUsedFrom != source)
+        if (TokenCreators.IsAppliance(token.CreatedBy))
         {
-            token.LastUsedAt = now;
-            token.LastUsedFrom = source.Length <= 64 ? source : source[..64];
-            await db.SaveChangesAsync(ct);
+            return (token.Role, null);
         }
-        return (new TokenIdentity(token.Id, token.Name, token.Role, token.CreatedBy), null);
+        var creator = await db.Users.AsNoTracking().Where(u => u.UserName == token.CreatedBy).Select(u => (UserRole?)u.Role).FirstOrDefaultAsync(ct);
+        return creator is { } creatorRole
+            ? (token.Role < creatorRole ? token.Role : creatorRole, null)
+            : (null, $"token '{token.Name}' was created by '{token.CreatedBy}', who is no longer a user");
     }
-
-    /// <summary>SHA-256 of the token, hex; what the store keeps and looks tokens up by.</summary>
-    public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static ConfigNotFoundException NotFound(int id) => new($"No token with id {id}.");
+
+    private static ConfigConflictException NameTaken(string name) =>
+        new($"You already have a token named '{name}'; revoke it first or choose another name.");
 }

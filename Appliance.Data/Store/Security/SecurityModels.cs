@@ -45,6 +45,7 @@ public sealed record NewApiToken(string Name, UserRole Role, DateTimeOffset? Exp
 public sealed record CreatedApiToken(ApiTokenInfo Info, string Token);
 
 /// <summary>Who a valid bearer token speaks for.</summary>
+/// <param name="Role">What it may do now: the lower of its own role and its creator's current one.</param>
 public sealed record TokenIdentity(int Id, string Name, UserRole Role, string CreatedBy);
 
 /// <summary>Hashing of passwords, supplied by the host (ASP.NET Core Identity's hasher).</summary>
@@ -54,4 +55,16 @@ public interface IPasswordHashing
 
     /// <summary>Whether the password matches; <paramref name="rehash"/> says the hash should be upgraded.</summary>
     bool Verify(string hash, string password, out bool rehash);
+}
+
+/// <summary>
+/// Creators of tokens that are not users: the console command on the box (<see cref="Console"/>) and the appliance itself
+/// (<see cref="System"/>). Whoever runs them owns the box, so their tokens keep their own role; the names are reserved.
+/// </summary>
+public static class TokenCreators
+{
+    public const string Console = "console";
+    public const string System = "system";
+
+    public static bool IsAppliance(string createdBy) => createdBy is Console or System;
 }

@@ -105,7 +105,11 @@ public sealed partial class ApplyBar
 
     private async Task ApplyAsync()
     {
-        var who = await WhoAsync();
+        if (await ActAsAsync(UserRole.Operator) is not { } caller)
+        {
+            return;
+        }
+        var who = caller.Who;
         await RunAsync(async () =>
         {
             if (await TryAsync(() => Store.ApplyAsync(_comment, _confirmSeconds, who)))
@@ -117,7 +121,11 @@ public sealed partial class ApplyBar
 
     private async Task ConfirmAsync()
     {
-        var who = await WhoAsync();
+        if (await ActAsAsync(UserRole.Operator) is not { } caller)
+        {
+            return;
+        }
+        var who = caller.Who;
         await RunAsync(async () =>
         {
             if (await TryAsync(() => Store.ConfirmAsync(who)))

@@ -34,6 +34,24 @@ public sealed class ConsoleCommandTests : ApiTest
     }
 
     [Fact]
+    public async Task A_second_token_of_one_name_is_refused_unless_it_replaces_the_first()
+    {
+        var (first, oldToken, _) = await RunAsync("", "token", "create", "--name", "backup", "--role", "viewer");
+        var (again, none, taken) = await RunAsync("", "token", "create", "--name", "backup", "--role", "viewer");
+        var (replaced, newToken, _) = await RunAsync("", "token", "create", "--name", "backup", "--role", "viewer", "--replace");
+
+        Assert.Equal((0, 2, 0), (first, again, replaced));
+        Assert.Equal("", none);
+        Assert.Contains("already have a token named 'backup'", taken, StringComparison.Ordinal);
+        using var old = Factory.CreateClient();
+        old.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", oldToken.Trim());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.GetAsync("/api/v1/status", Ct)).StatusCode);
+        using var current = Factory.CreateClient();
+        current.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", newToken.Trim());
+        (await current.GetAsync("/api/v1/status", Ct)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task User_create_reads_the_password_from_stdin_and_bad_arguments_change_nothing()
     {
         var (exit, stdout, _) = await RunAsync("a-console-set-password\n", "user", "create", "--name", "root-admin", "--role", "admin");

@@ -67,7 +67,7 @@ public sealed class RoleTests : ApiTest
     [Fact]
     public async Task Nobody_creates_a_token_with_more_rights_than_their_own()
     {
-        using var operatorClient = Factory.CreateClient(UserRole.Operator);
+        using var operatorClient = await Sessions.SignedInAsync(Factory, Client, "olga", "operator", Ct);
 
         using var escalate = await operatorClient.PostAsJsonAsync("/api/v1/tokens", new { name = "sneaky", role = "admin" }, Ct);
         await escalate.ProblemAsync(HttpStatusCode.Forbidden, Ct);

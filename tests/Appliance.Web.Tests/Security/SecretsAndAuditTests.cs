@@ -37,6 +37,8 @@ public sealed class SecretsAndAuditTests : ApiTest
     public async Task Sign_ins_users_tokens_and_configuration_are_audited_with_who_and_from_where()
     {
         const string password = "a-long-user-passphrase";
+        // Tokens are made by signed-in users (a token cannot make tokens).
+        using var root = await Sessions.SignedInAsync(Factory, Client, "root", "admin", Ct);
         (await Client.PostAsJsonAsync("/api/v1/users", new { userName = "bob", password, role = "operator" }, Ct)).EnsureSuccessStatusCode();
         (await Client.PutAsJsonAsync("/api/v1/users/bob", new { role = "viewer" }, Ct)).EnsureSuccessStatusCode();
         using var browser = Factory.CreateClient();
@@ -48,8 +50,8 @@ public sealed class SecretsAndAuditTests : ApiTest
             logout.Headers.Add("X-XSRF-TOKEN", antiforgery.GetProperty("token").GetString());
             await (await browser.SendAsync(logout, Ct)).ExpectAsync(HttpStatusCode.NoContent, Ct);
         }
-        var token = await (await Client.PostAsJsonAsync("/api/v1/tokens", new { name = "nightly", role = "viewer" }, Ct)).ReadJsonAsync(Ct);
-        (await Client.DeleteAsync($"/api/v1/tokens/{token.GetProperty("info").GetProperty("id").GetInt32()}", Ct)).EnsureSuccessStatusCode();
+        var token = await (await root.PostAsJsonAsync("/api/v1/tokens", new { name = "nightly", role = "viewer" }, Ct)).ReadJsonAsync(Ct);
+        (await root.DeleteAsync($"/api/v1/tokens/{token.GetProperty("info").GetProperty("id").GetInt32()}", Ct)).EnsureSuccessStatusCode();
         (await Client.DeleteAsync("/api/v1/users/bob", Ct)).EnsureSuccessStatusCode();
         await Client.CreateWanAsync(Api.Wan("dsl", "eth1", gateway: "192.0.2.1"), Ct);
         (await Client.PostAsJsonAsync("/api/v1/config/apply", new { comment = "audit me" }, Ct)).EnsureSuccessStatusCode();

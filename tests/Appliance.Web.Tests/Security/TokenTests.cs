@@ -15,7 +15,9 @@ public sealed class TokenTests : ApiTest
     [Fact]
     public async Task A_token_is_shown_once_stored_only_as_a_hash_and_records_its_last_use()
     {
-        using var created = await Client.PostAsJsonAsync("/api/v1/tokens", new { name = "backup-script", role = "viewer" }, Ct);
+        // Tokens are made by signed-in users (a token cannot make tokens).
+        using var admin = await Sessions.SignedInAsync(Factory, Client, "root", "admin", Ct);
+        using var created = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "backup-script", role = "viewer" }, Ct);
         await created.ExpectAsync(HttpStatusCode.Created, Ct);
         var body = await created.ReadJsonAsync(Ct);
         var secret = body.GetProperty("token").GetString()!;
@@ -46,7 +48,8 @@ public sealed class TokenTests : ApiTest
     [Fact]
     public async Task A_revoked_token_is_refused_from_the_next_request_on()
     {
-        using var created = await Client.PostAsJsonAsync("/api/v1/tokens", new { name = "leaked", role = "operator" }, Ct);
+        using var admin = await Sessions.SignedInAsync(Factory, Client, "root", "admin", Ct);
+        using var created = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "leaked", role = "operator" }, Ct);
         var body = await created.ReadJsonAsync(Ct);
         using var leaked = Factory.CreateClient();
         leaked.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("token").GetString());

@@ -171,6 +171,21 @@ public sealed class ApplyBarTests : ConfigComponentTest
     }
 
     [Fact]
+    public async Task An_apply_from_a_bar_whose_user_was_demoted_meanwhile_is_refused_and_nothing_runs()
+    {
+        await ApplyBaselineAsync();
+        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await Accounts.CreateAsync(new Appliance.Data.Store.Security.NewUser("root", "roots-long-password", UserRole.Admin), Tester, Ct);
+        var cut = RenderBar();
+
+        await Accounts.UpdateAsync(AdminName, new Appliance.Data.Store.Security.UserUpdate(Role: UserRole.Viewer), Tester, Ct);
+        cut.Find("button[data-testid='apply']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Your session has ended", cut.Find("[data-testid='apply-error']").TextContent, StringComparison.Ordinal));
+        Assert.Single(await Store.ListRevisionsAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_viewer_gets_no_apply_bar()
     {
         await Store.CreateWanAsync(Wan("dsl", "eth1"), Tester, Ct);

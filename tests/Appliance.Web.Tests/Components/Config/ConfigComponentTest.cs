@@ -1,9 +1,14 @@
+using System.Security.Claims;
 using AngleSharp.Dom;
 using Appliance.Data;
+using Appliance.Data.Entities;
 using Appliance.Data.Store;
+using Appliance.Data.Store.Security;
 using Appliance.Engine.Configuration;
 using Appliance.Web.Live;
+using Appliance.Web.Security;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +17,7 @@ namespace Appliance.Web.Tests.Components.Config;
 /// <summary>
 /// A config component test: a real <see cref="ConfigStore"/> on a temporary SQLite file, started the way the host
 /// starts it, and a <see cref="LiveStatusFeed"/> that hears of running revisions and edits as the status broadcaster would tell it.
+/// The signed-in admin is a real user of that database with a real session, and every change re-checks it there.
 /// </summary>
 public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 {
@@ -28,6 +34,12 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 
     /// <summary>The hub's register of edges, in the same database.</summary>
     protected HubEdgeStore Edges { get; private set; } = null!;
+
+    /// <summary>The users of the test's database; the page's admin is <see cref="AdminName"/>.</summary>
+    protected AccountStore Accounts { get; private set; } = null!;
+
+    protected const string AdminName = "admin";
+    protected const string AdminPassword = "the-admins-long-password";
 
     protected LiveStatusFeed Feed { get; } = new();
 
@@ -52,6 +64,14 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Services.AddSingleton(Edges);
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
+        Accounts = new AccountStore(_data.GetRequiredService<IDbContextFactory<ApplianceDbContext>>(), new PlainPasswordHashing(), Clock);
+        await Accounts.CreateAsync(new NewUser(AdminName, AdminPassword, UserRole.Admin), Tester, Ct);
+        var session = await Accounts.SignInAsync(AdminName, AdminPassword, "tests", Ct);
+        Authorization.SetClaims(
+            new Claim(ClaimTypes.Role, "admin"), new Claim(AppPolicies.KindClaim, AppPolicies.UserKind), new Claim(AppPolicies.StampClaim, session.SecurityStamp!));
+        Services.AddSingleton(Accounts);
+        Services.AddSingleton(_data.GetRequiredService<ApiTokenStore>());
+        Services.AddSingleton<ICallerRoles>(sp => new StoredCallerRoles(sp.GetRequiredService<AccountStore>(), sp.GetRequiredService<ApiTokenStore>()));
         _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
         _edits = Store.SubscribeEdits(() => Feed.Publish(new ConfigEditedUpdate()));
     }
@@ -61,6 +81,7 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         await base.DisposeAsyncCore();
         _broadcast?.Dispose();
         _edits?.Dispose();
+        Accounts?.Dispose();
         if (_data is not null)
         {
             await _data.DisposeAsync();
@@ -68,6 +89,18 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>Stands in for the host's PBKDF2 hasher: these tests are about pages, not hashes.</summary>
+    private sealed class PlainPasswordHashing : IPasswordHashing
+    {
+        public string Hash(string password) => "plain:" + password;
+
+        public bool Verify(string hash, string password, out bool rehash)
+        {
+            rehash = false;
+            return hash == "plain:" + password;
         }
     }
 

@@ -66,6 +66,20 @@ public sealed class WansPageTests : ConfigComponentTest
     }
 
     [Fact]
+    public async Task Saving_after_the_users_session_ended_elsewhere_is_refused_and_stores_nothing()
+    {
+        var cut = Render<Wans>();
+        FillNewWan(cut, "dsl", "eth1", "5");
+
+        // A password change elsewhere ends every session of the user, this open page's included.
+        await Accounts.UpdateAsync(AdminName, new Appliance.Data.Store.Security.UserUpdate(Password: "a-password-set-elsewhere"), Tester, Ct);
+        cut.Find("[data-testid='wan-save']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Your session has ended", cut.Markup, StringComparison.Ordinal));
+        Assert.Empty(await Store.ListWansAsync(Ct));
+    }
+
+    [Fact]
     public async Task Deleting_a_wan_removes_it_from_the_store_and_the_list()
     {
         await Store.CreateWanAsync(Wan("dsl", "eth1"), Tester, Ct);

@@ -105,6 +105,23 @@ public sealed class FirmwarePageTests : ComponentTest
         Assert.Equal(1, _reboot.Count);
     }
 
+    [Fact]
+    public async Task An_admin_demoted_while_the_page_is_open_can_neither_install_nor_reboot()
+    {
+        await _service.UploadAsync(new MemoryStream(new byte[512]), "update.raucb", 512, Xunit.TestContext.Current.CancellationToken);
+        var page = Render<FirmwarePage>();
+
+        // The store says operator now; the page's claims still say admin.
+        CallerRoles.Override = (true, Appliance.Data.Entities.UserRole.Operator);
+        await page.Find("[data-testid=install]").ClickAsync(new());
+        await page.Find("[data-testid=reboot]").ClickAsync(new());
+        await page.Find("[data-testid=reboot-confirm]").ClickAsync(new());
+
+        Assert.Contains("needs the admin role, and yours is now operator", page.Find("[data-testid=error]").TextContent);
+        Assert.Empty(_installer.Installed);
+        Assert.Equal(0, _reboot.Count);
+    }
+
     // The test framework disposes asynchronously, and bUnit's async path calls Dispose(false): clean up here.
     protected override async ValueTask DisposeAsyncCore()
     {
