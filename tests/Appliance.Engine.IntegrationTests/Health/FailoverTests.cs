@@ -83,19 +83,46 @@ public sealed class FailoverTests : IAsyncLifetime
     [Fact]
     public async Task An_apply_that_changes_weights_keeps_link_health_and_the_sessions_on_each_link()
     {
-        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1), ApplianceUnderTest.ProbedWan(Wan2)]);
+        // This test is about the apply, not detection speed: timing that a busy machine's late answers do not flap.
+        static WanLink Steady(LabWan wan, int weight) => ApplianceUnderTest.ProbedWan(wan, weight) with
+        {
+            Probes = new ProbeSettings { Targets = [LabAddresses.Server.ToString()], IntervalMs = 500, TimeoutMs = 2000, DownCount = 5, DegradedLatencyMs = 1500, DownLatencyMs = 5000 },
+        };
+        await _appliance.ConfigureAsync([Steady(Wan1, 1), Steady(Wan2, 1)]);
         using var bulk = new BulkServer(_lab.Thread(_lab.Inet), new IPEndPoint(LabAddresses.Server, 5300));
         var download = BulkClient.DownloadAsync(_lab.Thread(_lab.Lan), bulk.Endpoint, TimeSpan.FromSeconds(4), Ct);
-        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        var marked = await WaitForSessionAsync(5300, TimeSpan.FromSeconds(10));
 
         // Only weights change: health must go on as it was, so neither link is flushed as "unknown".
-        await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1, weight: 3), ApplianceUnderTest.ProbedWan(Wan2, weight: 2)]);
+        await _appliance.ConfigureAsync([Steady(Wan1, 3), Steady(Wan2, 2)]);
 
+        Assert.Equal(marked, await WaitForSessionAsync(5300, TimeSpan.FromSeconds(10)));
         var log = await download;
         Assert.True(log.Completed, $"the download did not survive the apply: {log.Error}");
+        // A watch started afresh begins at "unknown" again: one way out of unknown per WAN means health was kept.
+        // (Other changes, such as a late answer on a busy machine calling a link degraded, are health at work, not the apply.)
         var events = await _appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/events", Ct);
-        Assert.Equal(2, events.GetArrayLength());
-        Assert.All(events.EnumerateArray(), e => Assert.Equal("up", e.GetProperty("to").GetString()));
+        var fromUnknown = events.EnumerateArray().Where(e => e.GetProperty("from").GetString() == "unknown").Select(e => e.GetProperty("wan").GetString()).Order();
+        Assert.Equal(["wan1", "wan2"], fromUnknown);
+    }
+
+    /// <summary>The mark of the one tracked session to <paramref name="port"/>, once conntrack lists it (bounded).</summary>
+    private async Task<string> WaitForSessionAsync(int port, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var output = await _lab.ExecAsync(_lab.Appliance, "conntrack", "-L", "-p", "tcp", "--dport", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var mark = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split(' ').FirstOrDefault(f => f.StartsWith("mark=", StringComparison.Ordinal)))
+                .SingleOrDefault(m => m is not null);
+            if (mark is not null)
+            {
+                return mark;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no session to port {port} in conntrack within {limit}: {output}");
+            await Task.Delay(100, Ct);
+        }
     }
 
     [Fact]
