@@ -217,15 +217,18 @@ public sealed class FailoverTests : IAsyncLifetime
         await _appliance.ConfigureAsync([ApplianceUnderTest.ProbedWan(Wan1, tier: 1), ApplianceUnderTest.ProbedWan(Wan2, tier: 2, failback: failback)]);
         var wan2Mark = KernelIds.MarkOf(WanSlots.Assign(["wan1", "wan2"])["wan2"]);
         await _lab.SetIspSilentAsync(1, silent: true);
-        await _appliance.WaitForWanAsync("wan1", w => !w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(5));
+        // Generous bounds: these waits time nothing, and a busy machine may take a while to re-plan.
+        await _appliance.WaitForWanAsync("wan1", w => !w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(30));
 
         // A session opened during the failover, still open when wan1 comes back.
         using var session = await OpenSessionAsync();
         Assert.NotEmpty(await SessionsMarked(wan2Mark));
 
         await _lab.SetIspSilentAsync(1, silent: false);
-        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(6));
-        await Task.Delay(500, Ct);
+        await _appliance.WaitForWanAsync("wan1", w => w.GetProperty("usable").GetBoolean(), TimeSpan.FromSeconds(30));
+        // The engine flushes after it reports the new plan, in the same pass; its passes run one at a time, so once
+        // a later apply is running, the failback's flush (or its absence) is done. No fixed sleep can promise that.
+        await _appliance.ApplyAsync(usable: 2);
 
         var left = await SessionsMarked(wan2Mark);
         if (failback == FailbackPolicy.Move)
@@ -241,7 +244,7 @@ public sealed class FailoverTests : IAsyncLifetime
     private async Task<System.Net.Sockets.Socket> OpenSessionAsync()
     {
         var socket = _lab.Thread(_lab.Lan).Invoke(() => new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(_server.Endpoint, timeout.Token);
         return socket;
     }
