@@ -10,8 +10,8 @@ namespace Appliance.Data.Store;
 // Checks of edge ids, keys and limits, all reported at once per field like configuration edits.
 public sealed partial class HubEdgeStore
 {
-    public const int MinKeyLength = 16;
-    public const int MaxKeyLength = 256;
+    public const int MinKeyLength = SettingsValidator.MinKeyLength;
+    public const int MaxKeyLength = SettingsValidator.MaxKeyLength;
     public const int MaxSessionsLimit = 100_000;
     public const int MaxAllowedDestinations = 64;
     public const int MaxDescriptionLength = 200;
@@ -102,7 +102,7 @@ public sealed partial class HubEdgeStore
     // The message never quotes the key: it ends up in logs and problem details.
     private static void CheckKey(string? key, ValidationErrors errors)
     {
-        if (key is not null && (key.Length is < MinKeyLength or > MaxKeyLength || !key.All(c => c is > ' ' and <= '~')))
+        if (key is not null && !FieldRules.IsKey(key, MinKeyLength, MaxKeyLength))
         {
             errors.Add("key", $"must be {MinKeyLength} to {MaxKeyLength} printable ASCII characters without spaces; omit it to have one generated");
         }
@@ -110,9 +110,9 @@ public sealed partial class HubEdgeStore
 
     private static void CheckSettings(string? description, int maxSessions, ValidationErrors errors)
     {
-        if (description?.Length > MaxDescriptionLength)
+        if (FieldRules.FreeTextError(description, MaxDescriptionLength) is { } descriptionError)
         {
-            errors.Add("description", $"must be at most {MaxDescriptionLength} characters");
+            errors.Add("description", descriptionError);
         }
         if (maxSessions is < 1 or > MaxSessionsLimit)
         {

@@ -9,6 +9,9 @@ namespace Appliance.Engine.Configuration;
 /// <param name="Detail">DNS: the name to query; HTTP: the path and query.</param>
 public sealed record ProbeTarget(ProbeMethod Method, string Host, int Port, string Detail, bool Tls)
 {
+    /// <summary>Long enough for any sensible health URL.</summary>
+    public const int MaxLength = 512;
+
     /// <summary>Parses a target as written in <see cref="ProbeSettings.Targets"/>.</summary>
     public static bool TryParse(string? text, ProbeMethod defaultMethod, out ProbeTarget target, out string error)
     {
@@ -19,12 +22,18 @@ public sealed record ProbeTarget(ProbeMethod Method, string Host, int Port, stri
             error = "is empty";
             return false;
         }
+        // Uri.TryCreate quietly drops a trailing newline and escapes a tab: the text stored must be the text probed.
+        if (text.Length > MaxLength || text.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            error = $"must be at most {MaxLength} characters without spaces or control characters";
+            return false;
+        }
         if (!text.Contains("://", StringComparison.Ordinal))
         {
             // A bare target must be an address: probing a name would need DNS through the very link under test.
             if (!FieldRules.TryParseHostAddress(text, out _))
             {
-                error = $"'{text}' is not an IP address (use a URI such as tcp://198.51.100.1:443 for other methods)";
+                error = $"'{FieldRules.Shown(text)}' is not an IP address (use a URI such as tcp://198.51.100.1:443 for other methods)";
                 return false;
             }
             target = defaultMethod switch

@@ -64,6 +64,6 @@ public sealed partial class ProcessCommandRunner : ICommandRunner
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\z")]
     private static partial Regex NamespacePattern();
 }

@@ -8,11 +8,20 @@ namespace Appliance.Engine.Planning;
 /// </remarks>
 public static class WanSlots
 {
+    /// <summary>Slots 1 to <see cref="KernelIds.MaxSlot"/>, less the bond slot.</summary>
+    public const int Capacity = KernelIds.MaxSlot - 1;
+
+    /// <exception cref="ArgumentException">More distinct names than slots: probing for a free slot would never end.</exception>
     public static IReadOnlyDictionary<string, int> Assign(IEnumerable<string> names)
     {
+        var distinct = names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (distinct.Count > Capacity)
+        {
+            throw new ArgumentException($"{distinct.Count} WANs do not fit in the {Capacity} marks and routing tables the appliance owns.", nameof(names));
+        }
         var slots = new Dictionary<string, int>(StringComparer.Ordinal);
         var taken = new HashSet<int>();
-        foreach (var name in names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var name in distinct)
         {
             var slot = (int)(Fnv1a(name) % KernelIds.MaxSlot) + 1;
             while (slot == KernelIds.BondSlot || !taken.Add(slot))

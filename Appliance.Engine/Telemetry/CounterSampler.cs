@@ -36,18 +36,23 @@ public sealed partial class CounterSampler(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             loop.Busy();
-            if (!status.Current.Running)
-            {
-                loop.Done();
-                continue;
-            }
-            // Each reading stands alone: a missing conntrack module must not stop the rates, nor the reverse.
-            var rates = await TryAsync(SampleCountersAsync, stoppingToken) ? _rates : null;
-            await TryAsync(SampleSessionsAsync, stoppingToken);
-            await TryAsync(SampleSubflowsAsync, stoppingToken);
-            SampleGoodput(rates);
+            await SampleAsync(stoppingToken);
             loop.Done();
         }
+    }
+
+    /// <summary>One reading of everything; the timer calls it once a second (tests call it on their own clock).</summary>
+    internal async Task SampleAsync(CancellationToken ct)
+    {
+        if (!status.Current.Running)
+        {
+            return;
+        }
+        // Each reading stands alone: a missing conntrack module must not stop the rates, nor the reverse.
+        var rates = await TryAsync(SampleCountersAsync, ct) ? _rates : null;
+        await TryAsync(SampleSessionsAsync, ct);
+        await TryAsync(SampleSubflowsAsync, ct);
+        SampleGoodput(rates);
     }
 
     private async Task<bool> TryAsync(Func<CancellationToken, Task> sample, CancellationToken ct)

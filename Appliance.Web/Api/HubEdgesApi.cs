@@ -26,7 +26,7 @@ internal static class HubEdgesApi
         edges.MapPost("/", async (NewHubEdge edge, HttpContext http, HubEdgeStore store, CancellationToken ct) =>
             {
                 var created = await store.CreateAsync(edge, http.ChangeContext(), ct);
-                return TypedResults.Created($"/api/v1/hub/edges/{created.Id}", created);
+                return TypedResults.Created($"/api/v1/hub/edges/{Uri.EscapeDataString(created.Id)}", created);
             })
             .RequireAuthorization(AppPolicies.Admin).WithName("CreateHubEdge").WithSummary("Register an edge; the answer is the only one that shows its key")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);

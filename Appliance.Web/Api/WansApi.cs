@@ -29,7 +29,7 @@ internal static class WansApi
             {
                 var created = await store.CreateWanAsync(wan, http.ChangeContext(), ct);
                 http.SetETag(created.Version);
-                return TypedResults.Created($"/api/v1/wans/{created.Value.Name}", created.Value);
+                return TypedResults.Created($"/api/v1/wans/{Uri.EscapeDataString(created.Value.Name)}", created.Value);
             })
             .WithName("CreateWan").WithSummary("Add a WAN to the pending configuration")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);

@@ -123,6 +123,6 @@ public sealed partial record BenchOptions
     /// <summary>bench-results at the repository root (found by Appliance.sln above the working directory), else in the working directory.</summary>
     private static string DefaultOutputDirectory() => Path.Combine(RepoRoot() ?? Environment.CurrentDirectory, "bench-results");
 
-    [GeneratedRegex("^[a-z][a-z0-9]{1,9}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9]{1,9}\z")]
     private static partial Regex PrefixPattern();
 }

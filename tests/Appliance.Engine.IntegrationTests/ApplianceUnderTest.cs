@@ -123,7 +123,8 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     /// <summary>Waits (bounded) until the engine reports the revision applied with <paramref name="usable"/> usable WANs.</summary>
     public async Task<JsonElement> WaitForEngineAsync(long revision, int usable, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(15));
+        // Generous: it times nothing, and applying takes several processes (nft, ip) that a busy machine runs slowly.
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
         JsonElement status = default;
         while (DateTime.UtcNow < deadline)
         {

@@ -158,4 +158,37 @@ public sealed class WansApiTests : ApiTest
         await response.ProblemAsync(HttpStatusCode.PreconditionFailed, Ct);
         Assert.Single(await Client.GetOkAsync<List<WanLink>>("/api/v1/wans", Ct));
     }
+
+    [Fact]
+    public async Task The_sixty_fifth_wan_is_refused_with_400_and_not_stored()
+    {
+        var wans = Enumerable.Range(0, 64).Select(i => Api.Wan($"wan{i}", $"eth{i}")).ToList();
+        using var imported = await Client.PostAsync("/api/v1/config/import", Api.Json(new ApplianceConfig { Wans = wans }), Ct);
+        await imported.ExpectAsync(HttpStatusCode.OK, Ct);
+
+        using var response = await Client.PostAsync("/api/v1/wans", Api.Json(Api.Wan("wan64", "eth64")), Ct);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest, Ct);
+        Assert.Contains("at most 64", Assert.Single(problem.Errors()["wans"]), StringComparison.Ordinal);
+        var stored = await Client.GetOkAsync<List<WanLink>>("/api/v1/wans", Ct);
+        Assert.Equal(64, stored.Count);
+        Assert.DoesNotContain(stored, w => w.Name == "wan64");
+    }
+
+    [Fact]
+    public async Task A_probe_timeout_longer_than_interval_times_down_count_is_refused_naming_the_fields()
+    {
+        var wan = Api.Wan("lte", "wwan0") with
+        {
+            Probes = new ProbeSettings { Targets = ["198.51.100.1"], IntervalMs = 50, TimeoutMs = 60_000, DownCount = 3 },
+        };
+
+        using var response = await Client.PostAsync("/api/v1/wans", Api.Json(wan), Ct);
+
+        var errors = (await response.ProblemAsync(HttpStatusCode.BadRequest, Ct)).Errors();
+        var message = Assert.Single(Assert.Single(errors, e => e.Key == "probes.timeoutMs").Value);
+        Assert.Single(errors);
+        Assert.Contains("intervalMs × downCount (50 × 3 = 150 ms)", message, StringComparison.Ordinal);
+        Assert.Empty(await Client.GetOkAsync<List<WanLink>>("/api/v1/wans", Ct));
+    }
 }

@@ -5,16 +5,24 @@ using System.Text.RegularExpressions;
 namespace Appliance.Engine.Configuration.Validation;
 
 /// <summary>Syntax of the values that reach the kernel: names, addresses, prefixes, ports.</summary>
+/// <remarks>
+/// Every pattern ends in <c>\z</c>, never <c>$</c>: in .NET <c>$</c> also matches before a final newline, so "dsl\n"
+/// would pass. The number parsers are guarded by a character check too: int.TryParse ignores trailing NULs.
+/// </remarks>
 public static partial class FieldRules
 {
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
+    /// <summary>The longest address literal (IPv6 with an embedded IPv4 part) and prefix that can be valid.</summary>
+    private const int MaxAddressLength = 45;
+    private const int MaxCidrLength = MaxAddressLength + 4;
+
+    [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\z")]
     private static partial Regex SlugPattern();
 
     // Stricter than the kernel's dev_valid_name on purpose: names are passed to nft and ip as arguments.
-    [GeneratedRegex("^[A-Za-z0-9_.@+-]{1,15}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.@+-]{1,15}\z")]
     private static partial Regex InterfacePattern();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
     private static partial Regex HostnamePattern();
 
     public static bool IsSlug(string? value) => value is not null && SlugPattern().IsMatch(value);
@@ -46,7 +54,7 @@ public static partial class FieldRules
     public static bool TryParseHostAddress(string? value, out IPAddress address)
     {
         address = IPAddress.None;
-        if (value is null || !IPAddress.TryParse(value, out var parsed) || parsed.ToString() != NormalizeLiteral(value, parsed))
+        if (!TryParseAddress(value, out var parsed))
         {
             return false;
         }
@@ -60,11 +68,27 @@ public static partial class FieldRules
         return true;
     }
 
+    /// <summary>
+    /// Any address literal, the unspecified ones included, written plainly: IPv4 dotted quad or IPv6 hex, no zone
+    /// ("%eth0") and nothing around it. IPAddress.TryParse alone accepts "1", "0x7f.1" and "fe80::1%1\n".
+    /// </summary>
+    public static bool TryParseAddress(string? value, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (value is null || value.Length > MaxAddressLength || !value.All(IsAddressChar) ||
+            !IPAddress.TryParse(value, out var parsed) || parsed.ToString() != NormalizeLiteral(value, parsed))
+        {
+            return false;
+        }
+        address = parsed;
+        return true;
+    }
+
     /// <summary>A prefix such as 198.51.100.0/24; a bare address counts as a host prefix.</summary>
     public static bool TryParseCidr(string? value, out IPNetwork network)
     {
         network = default;
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxCidrLength || !value.All(c => IsAddressChar(c) || c == '/'))
         {
             return false;
         }
@@ -83,7 +107,7 @@ public static partial class FieldRules
         prefixLength = 0;
         var slash = value?.IndexOf('/', StringComparison.Ordinal) ?? -1;
         if (value is null || slash <= 0 || !TryParseHostAddress(value[..slash], out address) ||
-            !int.TryParse(value[(slash + 1)..], System.Globalization.NumberStyles.None, null, out prefixLength))
+            !TryParseNumber(value[(slash + 1)..], out prefixLength))
         {
             return false;
         }
@@ -100,6 +124,11 @@ public static partial class FieldRules
             error = "must list ports, e.g. 80,443,8000-8100";
             return null;
         }
+        if (value.Length > MaxPortListLength || !value.All(c => char.IsAsciiDigit(c) || c is ',' or '-' or ' '))
+        {
+            error = $"may contain only digits, ',', '-' and spaces (at most {MaxPortListLength} characters), e.g. 80,443,8000-8100";
+            return null;
+        }
         var parts = value.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length > 32)
         {
@@ -114,7 +143,7 @@ public static partial class FieldRules
             var toText = dash < 0 ? part : part[(dash + 1)..];
             if (!TryParsePort(fromText, out var from) || !TryParsePort(toText, out var to))
             {
-                error = $"'{part}' is not a port (1-65535) or range (a-b)";
+                error = $"'{Shown(part)}' is not a port (1-65535) or range (a-b)";
                 return null;
             }
             if (from > to)
@@ -127,10 +156,69 @@ public static partial class FieldRules
         return ranges;
     }
 
+    private const int MaxPortListLength = 400;
+
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
 
-    private static bool TryParsePort(string text, out int port) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, null, out port) && IsPort(port);
+    private static bool TryParsePort(string text, out int port) => TryParseNumber(text, out port) && IsPort(port);
+
+    /// <summary>
+    /// Free text such as a description: at most <paramref name="maxLength"/> characters and no control characters
+    /// (a newline or NUL has no place in a one-line label, and would travel into logs, headers and the audit trail).
+    /// </summary>
+    public static string? FreeTextError(string? value, int maxLength)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (value.Length > maxLength)
+        {
+            return $"must be at most {maxLength} characters";
+        }
+        return value.Any(char.IsControl) ? "must not contain control characters (newline, tab, NUL, …)" : null;
+    }
+
+    /// <summary>A shared key: printable ASCII without spaces, so it survives every config file, shell and form unchanged.</summary>
+    public static bool IsKey(string? value, int minLength, int maxLength) =>
+        value is not null && value.Length >= minLength && value.Length <= maxLength && value.All(c => c is > ' ' and <= '~');
+
+    /// <summary>
+    /// A value as an error message may quote it: control characters escaped and long values cut, so a message never
+    /// carries a raw newline or ten thousand characters into a problem answer or a log line.
+    /// </summary>
+    public static string Shown(string? value)
+    {
+        const int max = 64;
+        if (value is null)
+        {
+            return "";
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (var c in value.Length > max ? value[..max] : value)
+        {
+            text.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\0' => "\\0",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return value.Length > max ? text.Append('…').ToString() : text.ToString();
+    }
+
+    // int.TryParse accepts trailing NULs ("24\0"); only plain digits are numbers here.
+    private static bool TryParseNumber(string text, out int value)
+    {
+        value = 0;
+        return text.Length is > 0 and <= 10 && text.All(char.IsAsciiDigit) &&
+               int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool IsAddressChar(char c) => char.IsAsciiHexDigit(c) || c is ':' or '.';
 
     // IPAddress.TryParse accepts "1" or "0x7f.1" as IPv4; only canonical literals are addresses here.
     private static string NormalizeLiteral(string value, IPAddress parsed) =>

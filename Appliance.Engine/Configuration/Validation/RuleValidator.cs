@@ -3,8 +3,18 @@ namespace Appliance.Engine.Configuration.Validation;
 /// <summary>Checks every rule's match and action, and that the WANs it names exist.</summary>
 public sealed class RuleValidator : IConfigValidator
 {
+    /// <summary>Each rule is a line of the ruleset every new session walks; a thousand is far past any real site.</summary>
+    public const int MaxRules = 1000;
+
+    public const int MaxDescriptionLength = 200;
+
     public void Validate(ApplianceConfig config, ValidationPurpose purpose, ValidationErrors errors)
     {
+        // The count is in the message: an edit that adds one more rule to a list already over the cap is a new problem.
+        if (config.Rules.Count > MaxRules)
+        {
+            errors.Add("rules", $"may hold at most {MaxRules} rules ({config.Rules.Count} given)");
+        }
         var wanNames = config.Wans.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         var ids = new HashSet<int>();
         for (var i = 0; i < config.Rules.Count; i++)
@@ -15,9 +25,9 @@ public sealed class RuleValidator : IConfigValidator
             {
                 errors.Add($"{at}.id", $"id {rule.Id} is not unique");
             }
-            if (rule.Description?.Length > 200)
+            if (FieldRules.FreeTextError(rule.Description, MaxDescriptionLength) is { } descriptionError)
             {
-                errors.Add($"{at}.description", "must be at most 200 characters");
+                errors.Add($"{at}.description", descriptionError);
             }
             if (!Enum.IsDefined(rule.Protocol))
             {
@@ -53,7 +63,7 @@ public sealed class RuleValidator : IConfigValidator
                 errors.Add($"{at}.wan", "a pin rule must name the WAN it pins to");
                 break;
             case RuleAction.Pin when !wanNames.Contains(rule.Wan):
-                errors.Add($"{at}.wan", $"WAN '{rule.Wan}' does not exist");
+                errors.Add($"{at}.wan", $"WAN '{FieldRules.Shown(rule.Wan)}' does not exist");
                 break;
             case RuleAction.Balance or RuleAction.Bond when rule.Wan is not null:
                 errors.Add($"{at}.wan", "only pin rules name a WAN");
@@ -85,7 +95,7 @@ public sealed class RuleValidator : IConfigValidator
     {
         if (value is not null && !FieldRules.TryParseCidr(value, out _))
         {
-            errors.Add(path, $"'{value}' is not a network in CIDR notation with no host bits set (e.g. 198.51.100.0/24)");
+            errors.Add(path, $"'{FieldRules.Shown(value)}' is not a network in CIDR notation with no host bits set (e.g. 198.51.100.0/24)");
         }
     }
 }

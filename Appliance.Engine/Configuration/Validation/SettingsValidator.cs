@@ -3,6 +3,9 @@ namespace Appliance.Engine.Configuration.Validation;
 /// <summary>Checks the appliance settings: LAN side, hub peer and hub listener.</summary>
 public sealed class SettingsValidator : IConfigValidator
 {
+    public const int MinKeyLength = 16;
+    public const int MaxKeyLength = 256;
+
     public void Validate(ApplianceConfig config, ValidationPurpose purpose, ValidationErrors errors)
     {
         var settings = config.Settings;
@@ -46,7 +49,7 @@ public sealed class SettingsValidator : IConfigValidator
         {
             if (!FieldRules.TryParseInterfaceAddress(addresses[i], out _, out _))
             {
-                errors.Add($"settings.lan.addresses[{i}]", $"'{addresses[i]}' is not an interface address such as 192.0.2.1/24");
+                errors.Add($"settings.lan.addresses[{i}]", $"'{FieldRules.Shown(addresses[i])}' is not an interface address such as 192.0.2.1/24");
             }
         }
         var hub = settings.Hub ?? new HubPeerSettings();
@@ -62,12 +65,13 @@ public sealed class SettingsValidator : IConfigValidator
         {
             errors.Add("settings.hub.edgeId", "must be 1-32 lowercase letters, digits or '-'");
         }
-        if (hub.Key is not null && hub.Key.Length is < 16 or > 256)
+        // The same rule as the hub's register of edges, so one key fits both ends; the message never quotes the key.
+        if (hub.Key is not null && !FieldRules.IsKey(hub.Key, MinKeyLength, MaxKeyLength))
         {
-            errors.Add("settings.hub.key", "must be 16 to 256 characters");
+            errors.Add("settings.hub.key", $"must be {MinKeyLength} to {MaxKeyLength} printable ASCII characters without spaces");
         }
         var listen = settings.Listen ?? new HubListenSettings();
-        if (!System.Net.IPAddress.TryParse(listen.Address, out _))
+        if (!FieldRules.TryParseAddress(listen.Address, out _))
         {
             errors.Add("settings.listen.address", "must be an IP address (0.0.0.0 for all)");
         }

@@ -3,8 +3,19 @@ namespace Appliance.Engine.Configuration.Validation;
 /// <summary>Checks every WAN's fields, its probes, and that names and interfaces are unique.</summary>
 public sealed class WanValidator : IConfigValidator
 {
+    /// <summary>More WANs than a box has ports is a mistake or an attack; each one costs a probe loop, a routing table and rules.</summary>
+    public const int MaxWans = 64;
+
+    /// <summary>Probe targets per WAN: every round sends one probe to each.</summary>
+    public const int MaxProbeTargets = 8;
+
     public void Validate(ApplianceConfig config, ValidationPurpose purpose, ValidationErrors errors)
     {
+        // The count is in the message: an edit that adds one more WAN to a list already over the cap is a new problem.
+        if (config.Wans.Count > MaxWans)
+        {
+            errors.Add("wans", $"may hold at most {MaxWans} WANs ({config.Wans.Count} given)");
+        }
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var interfaces = new Dictionary<string, int>(StringComparer.Ordinal);
         var lanInterfaces = (config.Settings?.Lan?.Interfaces ?? []).ToHashSet(StringComparer.Ordinal);
@@ -76,9 +87,9 @@ public sealed class WanValidator : IConfigValidator
             errors.Add($"{at}.targets", "is required");
         }
         var targets = probes.Targets ?? [];
-        if (targets.Count > 8)
+        if (targets.Count > MaxProbeTargets)
         {
-            errors.Add($"{at}.targets", "may list at most 8 targets");
+            errors.Add($"{at}.targets", $"may list at most {MaxProbeTargets} targets");
         }
         for (var t = 0; t < targets.Count; t++)
         {
@@ -98,6 +109,15 @@ public sealed class WanValidator : IConfigValidator
         if (probes.DownCount is < 1 or > 100)
         {
             errors.Add($"{at}.downCount", "must be between 1 and 100");
+        }
+        else if (probes.IntervalMs is >= 50 and <= 60_000 && probes.TimeoutMs is >= 50 and <= 60_000 &&
+                 probes.TimeoutMs > (long)probes.IntervalMs * probes.DownCount)
+        {
+            // A probe still waiting after downCount rounds would be judged after the link was already called down,
+            // and every interval would start another round waiting on the same dead link.
+            errors.Add($"{at}.timeoutMs",
+                $"must be at most intervalMs × downCount ({probes.IntervalMs} × {probes.DownCount} = {probes.IntervalMs * probes.DownCount} ms); " +
+                "raise intervalMs or downCount, or lower timeoutMs");
         }
         if (probes.UpCount is < 1 or > 100)
         {

@@ -18,10 +18,13 @@ public sealed class CounterSamplerTests
     private static readonly BondingPlan Bonded = new(KernelIds.BondProxyPort, new HubTarget("203.0.113.20", 7443, "branch", "k", false),
         [new BondPath("dsl", "198.18.11.2", false)]);
 
-    [Fact]
-    public async Task Each_second_fills_sessions_subflows_goodput_and_efficiency()
+    private sealed record Rig(CounterSampler Sampler, ScriptedKernel Kernel, BondingMonitor Monitor, EngineStatusTracker Status) : IDisposable
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        public void Dispose() => Sampler.Dispose();
+    }
+
+    private static Rig Start(TimeProvider time)
+    {
         var monitor = new BondingMonitor();
         monitor.SetState("edge", "connected", "203.0.113.20:7443");
         var status = new EngineStatusTracker(time, bonding: monitor);
@@ -31,29 +34,34 @@ public sealed class CounterSamplerTests
         var feed = new BondingPlanFeed();
         feed.Set(Bonded);
         var kernel = new ScriptedKernel();
-        using var sampler = new CounterSampler(kernel, status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
-        await sampler.StartAsync(Ct);
+        return new Rig(new CounterSampler(kernel, status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance), kernel, monitor, status);
+    }
 
-        // The sampler's timer starts on a thread of its own: tick until the first full reading lands, then once more.
-        await Until(() => { time.Advance(TimeSpan.FromSeconds(1)); return kernel.Reads >= 1; });
-        var reads = kernel.Reads;
-        kernel.Bytes += 1_000_000;
-        Interlocked.Add(ref monitor.Counters.Down, 1_500_000);
+    [Fact]
+    public async Task Each_second_fills_sessions_subflows_goodput_and_efficiency()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        using var rig = Start(time);
+
+        // Two readings exactly one virtual second apart, taken here and now: no timer, so no other reading can slip in.
+        await rig.Sampler.SampleAsync(Ct);
+        rig.Kernel.Bytes += 1_000_000;
+        Interlocked.Add(ref rig.Monitor.Counters.Down, 1_500_000);
         time.Advance(TimeSpan.FromSeconds(1));
-        await Until(() => kernel.Reads > reads && status.Current.Bonding?.GoodputBitsPerSecond > 0);
+        await rig.Sampler.SampleAsync(Ct);
 
-        var now = status.Current;
+        var now = rig.Status.Current;
         var dsl = Assert.Single(now.Wans);
+        Assert.Equal(2, rig.Kernel.Reads);
         Assert.Equal(2, dsl.Sessions);
         Assert.Equal(1, dsl.Subflows);
         Assert.Equal(8_000_000, dsl.RxBitsPerSecond);
-        Assert.Equal(kernel.Bytes, dsl.RxBytes);
+        Assert.Equal(rig.Kernel.Bytes, dsl.RxBytes);
         Assert.Equal(12_000_000, now.Bonding!.GoodputBitsPerSecond);
         // 12 Mbit/s relayed over a link that moved 8 + 8 Mbit/s.
         Assert.Equal(0.75, now.Bonding.Efficiency);
         Assert.Equal((1, 4000L, 164L), (now.Bonding.Paths[0].Subflows, now.Bonding.Paths[0].BytesSent, now.Bonding.Paths[0].BytesReceived));
-        Assert.Contains(kernel.Calls, c => c == "conntrack -L");
-        await sampler.StopAsync(Ct);
+        Assert.Contains(rig.Kernel.Calls, c => c == "conntrack -L");
     }
 
     [Fact]
@@ -85,14 +93,48 @@ public sealed class CounterSamplerTests
         await sampler.StopAsync(Ct);
     }
 
+    [Fact]
+    public async Task The_running_sampler_reads_once_per_second_of_its_clock()
+    {
+        var time = new TimerWatchingTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        using var rig = Start(time);
+        await rig.Sampler.StartAsync(Ct);
+        // The timer is made on the sampler's own thread: advancing the clock before it exists would be lost.
+        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => rig.Kernel.Reads == 1);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => rig.Kernel.Reads == 2);
+        await rig.Sampler.StopAsync(Ct);
+
+        // Two virtual seconds, two readings: nothing read on the wall clock's account.
+        Assert.Equal(2, rig.Kernel.Reads);
+    }
+
+    /// <summary>Bounded wait for the sampler's thread; the clock it reads is virtual, only this wait is real.</summary>
     private static async Task Until(Func<bool> condition)
     {
-        // Generous: the test classes run in parallel on small, busy machines.
-        var deadline = DateTime.UtcNow + Fakes.Wait.Limit;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within {Fakes.Wait.Limit.TotalSeconds:0} s");
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
             await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    /// <summary>A virtual clock that says when the first timer has been made on it.</summary>
+    private sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => _created.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _created.TrySetResult();
+            return timer;
         }
     }
 

@@ -6,6 +6,7 @@ using Appliance.Data;
 using Appliance.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Web.Tests.Security;
 
@@ -66,15 +67,21 @@ public sealed class TokenTests : ApiTest
     [Fact]
     public async Task An_expired_token_is_refused_and_an_expiry_in_the_past_is_rejected()
     {
-        var soon = Factory.CreateToken(UserRole.Viewer, "short-lived", DateTimeOffset.UtcNow.AddMilliseconds(600));
-        using var client = Factory.CreateClient();
+        // The app's clock is virtual here: the token expires when the test says, however slow the machine is.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ApplianceFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+        using var admin = app.CreateClient(UserRole.Admin);
+        var soon = app.CreateToken(UserRole.Viewer, "short-lived", clock.GetUtcNow().AddMinutes(10));
+        using var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", soon);
         (await client.GetAsync("/api/v1/status", Ct)).EnsureSuccessStatusCode();
 
-        await Task.Delay(800, Ct);
+        clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromMilliseconds(1));
+        (await client.GetAsync("/api/v1/status", Ct)).EnsureSuccessStatusCode();
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
         await (await client.GetAsync("/api/v1/status", Ct)).ProblemAsync(HttpStatusCode.Unauthorized, Ct);
-        using var past = await Client.PostAsJsonAsync("/api/v1/tokens", new { name = "old", role = "viewer", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) }, Ct);
+        using var past = await admin.PostAsJsonAsync("/api/v1/tokens", new { name = "old", role = "viewer", expiresAt = clock.GetUtcNow().AddDays(-1) }, Ct);
         var problem = await past.ProblemAsync(HttpStatusCode.BadRequest, Ct);
         Assert.True(problem.GetProperty("errors").TryGetProperty("expiresAt", out _));
     }
