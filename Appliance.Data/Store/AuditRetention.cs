@@ -23,6 +23,11 @@ public sealed partial class AuditRetention(
     /// <summary>Raised after every pass (for tests and logs): how many entries went.</summary>
     public event Action<AuditPruneResult>? Pruned;
 
+    private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the pass at start has ended (whatever it removed), so a caller's own pass cannot race it.</summary>
+    public Task FirstPass => _firstPass.Task;
+
     private int MaxEntries => Math.Max(1, options.Value.MaxEntries);
 
     // Pruning to exactly the bound after every few writes would rewrite the table constantly; let it overshoot a little.
@@ -88,8 +93,10 @@ public sealed partial class AuditRetention(
             }
             catch (OperationCanceledException)
             {
+                _firstPass.TrySetCanceled(stoppingToken);
                 return;
             }
+            _firstPass.TrySetResult();
             var grown = growth.WhenAdded(mark, MaxEntries + Margin - remaining);
             await Task.WhenAny(grown, scheduled);
             await wake.CancelAsync();

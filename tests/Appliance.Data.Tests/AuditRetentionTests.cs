@@ -10,8 +10,14 @@ public sealed class AuditRetentionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<StoreFixture> StartAsync(int maxEntries, int maxAgeDays = 365) =>
-        StoreFixture.StartAsync(Ct, configure: s => s.Configure<AuditOptions>(o => (o.MaxEntries, o.MaxAgeDays) = (maxEntries, maxAgeDays)));
+    // Waits out the pass the service runs at start: on a busy machine it could otherwise land after the test has
+    // written its entries and remove them before the test's own pass.
+    private static async Task<StoreFixture> StartAsync(int maxEntries, int maxAgeDays = 365)
+    {
+        var fixture = await StoreFixture.StartAsync(Ct, configure: s => s.Configure<AuditOptions>(o => (o.MaxEntries, o.MaxAgeDays) = (maxEntries, maxAgeDays)));
+        await fixture.Services.GetRequiredService<AuditRetention>().FirstPass.WaitAsync(Eventually.Limit, Ct);
+        return fixture;
+    }
 
     private static async Task AddEntriesAsync(StoreFixture fixture, int count, DateTimeOffset at, string action = "test.entry")
     {
