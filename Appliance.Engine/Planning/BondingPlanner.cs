@@ -1,16 +1,19 @@
+using System.Collections.Immutable;
 using Appliance.Engine.Configuration;
 
 namespace Appliance.Engine.Planning;
 
 /// <summary>What bonding adds to the kernel state: MPTCP endpoints and limits, the TPROXY path.</summary>
 /// <param name="Unavailable">Why bond rules fall back to balancing, when <see cref="Plan"/> is null.</param>
+/// <param name="Warnings">What the admin should know about bonding: a member that carries no subflows, a fallback.</param>
 internal sealed record BondingLayout(
     MptcpSpec? Mptcp,
     BondingPlan? Plan,
     string? Unavailable,
     IReadOnlyList<RouteSpec> Routes,
     IReadOnlyList<IpRuleSpec> Rules,
-    IReadOnlyList<SysctlSpec> Sysctls);
+    IReadOnlyList<SysctlSpec> Sysctls,
+    ImmutableArray<string> Warnings);
 
 /// <summary>
 /// Pure: plans MPTCP bonding. Every bond WAN is a <c>subflow</c> endpoint and every backup WAN a <c>backup</c> one,
@@ -22,17 +25,17 @@ internal static class BondingPlanner
     private static readonly SysctlSpec MptcpEnabled = new("net/mptcp/enabled", "1");
 
     /// <param name="active">The WANs taking new balanced sessions now, with their weights: where a session the bond cannot take goes.</param>
-    public static BondingLayout Plan(ApplianceConfig config, IReadOnlyList<PlannedWan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, List<string> warnings)
+    public static BondingLayout Plan(ApplianceConfig config, IReadOnlyList<PlannedWan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active)
     {
         if (config.Settings.Role == ApplianceRole.Hub)
         {
             // The hub accepts a subflow per edge WAN; the default limit (2) would refuse the third.
-            return new(new MptcpSpec(new MptcpLimits(KernelIds.MaxMptcpLimit, 0), []), null, "this appliance is a hub", [], [], [MptcpEnabled]);
+            return new(new MptcpSpec(new MptcpLimits(KernelIds.MaxMptcpLimit, 0), []), null, "this appliance is a hub", [], [], [MptcpEnabled], []);
         }
         if (!wans.Any(w => w.Config.Mode == WanMode.Bond))
         {
             // Still owns its endpoint ids: endpoints of a bonding configuration that was removed must go.
-            return new(new MptcpSpec(null, []), null, "no enabled WAN is in bond mode", [], [], []);
+            return new(new MptcpSpec(null, []), null, "no enabled WAN is in bond mode", [], [], [], []);
         }
 
         // Ids by position among the configured members (wans arrive sorted by name): stable while the config is.
@@ -45,6 +48,7 @@ internal static class BondingPlanner
         // Each subflow leaves by its own WAN through the source-address rules every routed WAN has (RoutingPlanner).
         IpRuleSpec[] rules = [new(KernelIds.ProxyRulePriority, KernelIds.BondMark, KernelIds.MarkMask, KernelIds.ProxyTable)];
         RouteSpec[] routes = [new(KernelIds.ProxyTable, "default", null, "lo", "local")];
+        var warnings = ImmutableArray.CreateBuilder<string>();
         foreach (var member in members.Where(m => m.Wan.Plan.Usable && m.Wan.Address is null))
         {
             warnings.Add($"WAN '{member.Wan.Plan.Name}' has no IPv4 address on {member.Wan.Plan.Interface}: it carries no bonded subflows");
@@ -76,6 +80,6 @@ internal static class BondingPlanner
         {
             warnings.Add($"bonding is unavailable ({unavailable}): TCP sessions are balanced until it returns");
         }
-        return new(new MptcpSpec(limits, endpoints), plan, unavailable, routes, rules, [MptcpEnabled]);
+        return new(new MptcpSpec(limits, endpoints), plan, unavailable, routes, rules, [MptcpEnabled], warnings.ToImmutable());
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health;
 
@@ -9,7 +10,7 @@ public static class Planner
     public static DesiredState Plan(ConfigSnapshot snapshot, IReadOnlyDictionary<string, LinkHealth> health)
     {
         var config = snapshot.Config;
-        var warnings = new List<string>();
+        var warnings = ImmutableArray.CreateBuilder<string>();
         var slots = WanSlots.Assign(config.Wans.Select(w => w.Name));
         var wans = config.Settings.Role == ApplianceRole.Edge
             // Sorted by name so the rendered text depends on what is configured, not on list order.
@@ -29,15 +30,18 @@ public static class Planner
             warnings.Add("no WAN is usable: new sessions are refused until one recovers");
         }
 
+        var wanPlans = wans.Select(w => w.Plan).ToImmutableArray();
         var routing = RoutingPlanner.Plan(wans, active);
-        var bonding = BondingPlanner.Plan(config, wans, active, warnings);
-        var routes = routing.Routes.Concat(bonding.Routes).ToList();
+        var bonding = BondingPlanner.Plan(config, wans, active);
+        var ruleset = RulesetPlanner.Plan(config, wanPlans, active, bonding);
+        warnings.AddRange(bonding.Warnings);
+        warnings.AddRange(ruleset.Warnings);
+        var routes = routing.Routes.Concat(bonding.Routes).ToImmutableArray();
         var ipRules = routing.Rules.Concat(bonding.Rules)
             .OrderBy(r => r.Priority).ThenBy(r => r.Table).ThenBy(r => r.From, StringComparer.Ordinal)
-            .ToList();
-        var sysctls = routing.Sysctls.Concat(bonding.Sysctls).ToList();
-        var ruleset = RulesetRenderer.Render(config, wans.Select(w => w.Plan).ToList(), active, bonding, warnings);
-        return new DesiredState(snapshot.RevisionId, ruleset, routes, ipRules, sysctls, wans.Select(w => w.Plan).ToList(), warnings)
+            .ToImmutableArray();
+        var sysctls = routing.Sysctls.Concat(bonding.Sysctls).ToImmutableArray();
+        return new DesiredState(snapshot.RevisionId, RulesetRenderer.Render(ruleset), routes, ipRules, sysctls, wanPlans, warnings.ToImmutable())
         {
             Mptcp = bonding.Mptcp,
             Bonding = bonding.Plan,

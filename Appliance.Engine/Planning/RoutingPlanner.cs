@@ -1,7 +1,7 @@
 namespace Appliance.Engine.Planning;
 
 /// <summary>Routes, ip rules and sysctls of the routing layout, before bonding adds its own.</summary>
-internal sealed record RoutingLayout(List<RouteSpec> Routes, List<IpRuleSpec> Rules, List<SysctlSpec> Sysctls);
+internal sealed record RoutingLayout(IReadOnlyList<RouteSpec> Routes, IReadOnlyList<IpRuleSpec> Rules, IReadOnlyList<SysctlSpec> Sysctls);
 
 /// <summary>
 /// Pure: plans policy routing that works from the appliance's own tables alone. Nothing depends on a default route in
@@ -51,7 +51,7 @@ internal static class RoutingPlanner
             sysctls.Add(new($"net/ipv4/conf/{wan.Plan.Interface}/src_valid_mark", "1"));
             sysctls.Add(new($"net/ipv4/conf/{wan.Plan.Interface}/rp_filter", "1"));
         }
-        return new(routes, rules, sysctls);
+        return new([.. routes], [.. rules], [.. sysctls]);
     }
 
     /// <summary>The WAN of the appliance's own traffic: in the group that gets new sessions, the heaviest, ties by name.</summary>

@@ -1,249 +1,174 @@
-using System.Globalization;
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Engine.Configuration;
-using Appliance.Engine.Configuration.Validation;
+using static System.FormattableString;
 
 namespace Appliance.Engine.Planning;
 
-/// <summary>Renders the whole <c>inet appliance</c> table as one nftables file, loaded atomically.</summary>
+/// <summary>Prints a <see cref="RulesetPlan"/> as one nftables file for table <c>inet appliance</c>, loaded atomically.</summary>
 /// <remarks>
-/// New sessions entering from the LAN get a connection mark naming their WAN; every later packet of
-/// the session gets it back as a packet mark, which an ip rule maps to the WAN's routing table.
-/// Only user input that passed validation reaches this text, and no free text (descriptions) at all.
+/// The plan holds every decision; this adds nftables syntax and the table's fixed skeleton: which chain hooks where,
+/// and the rules that are the same for every configuration, each with a comment saying why it is there.
+/// New sessions entering from the LAN get a connection mark naming their WAN; every later packet of the session gets
+/// it back as a packet mark, which an ip rule maps to the WAN's routing table.
+/// Only user input that passed validation reaches this text (interface and WAN names, addresses, ports), never free
+/// text such as descriptions; <see cref="ChainWriter"/> keeps every comment within what nftables accepts.
 /// </remarks>
 internal static class RulesetRenderer
 {
     private const string JhashSeed = "0x4d574e31";
+    private const string BondMatch = "meta nfproto ipv4 meta l4proto tcp";
+    private const string Mangle = "priority mangle";
 
-    public static string Render(ApplianceConfig config, IReadOnlyList<WanPlan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, BondingLayout bonding, List<string> warnings)
+    public const string BondCounter = "bond_new";
+
+    public static string CounterName(string wanName, string kind) => $"wan_{wanName.Replace('-', '_')}_{kind}";
+
+    public static string Render(RulesetPlan plan)
     {
         var t = new StringBuilder();
-        t.Append(CultureInfo.InvariantCulture, $"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n}}\n");
-        t.Append(CultureInfo.InvariantCulture, $"flush table {KernelIds.TableFamily} {KernelIds.TableName}\n");
-        t.Append(CultureInfo.InvariantCulture, $"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n");
-        if (wans.Count > 0)
+        t.Append(Invariant($"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n}}\n"));
+        t.Append(Invariant($"flush table {KernelIds.TableFamily} {KernelIds.TableName}\n"));
+        t.Append(Invariant($"table {KernelIds.TableFamily} {KernelIds.TableName} {{\n"));
+        if (plan.Steering is { } steering)
         {
-            var bond = bonding.Plan;
-            RenderCounters(t, wans, bond);
-            RenderLanSets(t, config.Settings.Lan);
-            RenderPrerouting(t, config.Settings.Lan, wans, bond);
-            RenderChoose(t, config.Rules, wans, bonding, warnings);
-            RenderBalanceChains(t, config.Rules, active);
-            RenderMarkNew(t, wans);
-            if (bond is not null)
+            RenderCounters(t, steering);
+            RenderSet(t, "lan_nets4", "ipv4_addr", steering.Lan.Networks4);
+            RenderSet(t, "lan_nets6", "ipv6_addr", steering.Lan.Networks6);
+            RenderPrerouting(t, steering);
+            RenderSteeringChain(t, "choose", steering.Choose);
+            foreach (var balancer in steering.Balancers)
+            {
+                RenderSteeringChain(t, BalanceChain(balancer.Sticky), balancer.Rules);
+            }
+            RenderMarkNew(t, steering.Wans);
+            if (steering.Bond is { } bond)
             {
                 RenderBond(t, bond);
             }
-            RenderOutput(t, bond);
-            RenderForward(t, wans);
-            RenderTransmitCounters(t, wans);
-            RenderOwnTrafficMarks(t, wans);
-            RenderPostrouting(t, wans);
+            RenderOutput(t, steering.Bond);
+            RenderForward(t);
+            RenderTransmitCounters(t, steering.Wans);
+            RenderOwnTrafficMarks(t, steering.Wans);
+            RenderPostrouting(t, steering.Wans);
         }
         t.Append("}\n");
         return t.ToString();
     }
 
-    private static void RenderCounters(StringBuilder t, IReadOnlyList<WanPlan> wans, BondingPlan? bond)
+    private static void RenderCounters(StringBuilder t, SteeringPlan steering)
     {
-        if (bond is not null)
+        var names = steering.Wans.SelectMany(w => new[] { "new", "tx", "rx" }.Select(kind => CounterName(w.Name, kind)));
+        foreach (var name in steering.Bond is null ? names : names.Prepend(BondCounter))
         {
-            t.Append(CultureInfo.InvariantCulture, $"\tcounter {BondCounter} {{\n\t}}\n");
-        }
-        foreach (var wan in wans)
-        {
-            foreach (var kind in new[] { "new", "tx", "rx" })
-            {
-                t.Append(CultureInfo.InvariantCulture, $"\tcounter {CounterName(wan.Name, kind)} {{\n\t}}\n");
-            }
+            t.Append("\tcounter ").Append(name).Append(" {\n\t}\n");
         }
     }
 
-    private static void RenderLanSets(StringBuilder t, LanSettings lan)
+    private static void RenderSet(StringBuilder t, string name, string type, ImmutableArray<IPNetwork> elements)
     {
-        var networks = lan.Addresses.Select(NetworkOf).Where(n => n is not null).Select(n => n!.Value).Distinct().ToList();
-        foreach (var (name, family, type) in new[] { ("lan_nets4", AddressFamily.InterNetwork, "ipv4_addr"), ("lan_nets6", AddressFamily.InterNetworkV6, "ipv6_addr") })
+        t.Append(Invariant($"\tset {name} {{\n\t\ttype {type}\n\t\tflags interval\n"));
+        if (!elements.IsEmpty)
         {
-            var elements = networks.Where(n => n.BaseAddress.AddressFamily == family).Select(n => n.ToString()).ToList();
-            t.Append(CultureInfo.InvariantCulture, $"\tset {name} {{\n\t\ttype {type}\n\t\tflags interval\n");
-            if (elements.Count > 0)
-            {
-                t.Append(CultureInfo.InvariantCulture, $"\t\telements = {{ {string.Join(", ", elements)} }}\n");
-            }
-            t.Append("\t}\n");
+            t.Append(Invariant($"\t\telements = {Set(elements.Select(e => e.ToString()))}\n"));
         }
+        t.Append("\t}\n");
     }
 
-    private static void RenderPrerouting(StringBuilder t, LanSettings lan, IReadOnlyList<WanPlan> wans, BondingPlan? bond)
+    private static void RenderPrerouting(StringBuilder t, SteeringPlan steering)
     {
-        t.Append("\tchain prerouting {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+        var (wans, lan) = (steering.Wans, steering.Lan);
+        using var chain = new ChainWriter(t, "prerouting", $"filter hook prerouting {Mangle}");
         // Counted here rather than in forward: a WAN also carries the appliance's own traffic (bonded subflows, probes).
         foreach (var wan in wans)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\tiifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "rx")}\"\n");
+            chain.Rule($"iifname {Quote(wan.Interface)} counter name {Quote(CounterName(wan.Name, "rx"))}", $"count what WAN {wan.Name} receives");
         }
         foreach (var wan in wans)
         {
-            // Sessions opened from the internet are answered through the WAN they arrived on.
-            t.Append(CultureInfo.InvariantCulture, $"\t\tiifname \"{wan.Interface}\" ct state new ct mark set {Hex(wan.Mark)}\n");
+            chain.Rule($"iifname {Quote(wan.Interface)} ct state new ct mark set {Hex(wan.Mark)}", $"sessions opened from WAN {wan.Name} are answered through it");
         }
         // A packet arriving on a WAN carries its session's mark through routing, so the WAN's strict reverse-path check
         // (src_valid_mark) finds the way back in that WAN's table. Replies to the LAN still reach it: main's connected
         // routes are looked up before the mark rules (KernelIds.MainRulePriority).
-        t.Append(CultureInfo.InvariantCulture, $"\t\tiifname {Set(wans.Select(w => Quote(w.Interface)))} meta mark set ct mark return\n");
-        t.Append(lan.Interfaces.Count > 0
-            ? $"\t\tiifname != {Set(lan.Interfaces.Select(Quote))} return\n"
-            : $"\t\tiifname {Set(wans.Select(w => Quote(w.Interface)).Append("\"lo\""))} return\n");
-        t.Append("\t\tfib daddr type { local, broadcast, multicast } return\n");
-        if (lan.Interfaces.Count > 0)
+        chain.Rule($"iifname {Set(wans.Select(w => Quote(w.Interface)))} meta mark set ct mark return", "from a WAN: restore its session mark for the reverse-path check");
+        var ingress = lan.Ingress;
+        chain.Rule($"iifname {(ingress.AllBut ? "!= " : "")}{Set(ingress.Interfaces.Select(Quote))} return",
+            ingress.AllBut ? "only sessions from the LAN are steered" : "no LAN interface set: sessions from a WAN or this host are not steered");
+        chain.Rule("fib daddr type { local, broadcast, multicast } return", "to this host, broadcast or multicast: not steered");
+        if (lan.Interfaces.Length > 0)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\tfib daddr oifname {Set(lan.Interfaces.Select(Quote))} return\n");
+            chain.Rule($"fib daddr oifname {Set(lan.Interfaces.Select(Quote))} return", "routed back to the LAN: not steered");
         }
-        t.Append("\t\tip daddr @lan_nets4 return\n\t\tip6 daddr @lan_nets6 return\n");
-        if (bond is not null)
+        chain.Rule("ip daddr @lan_nets4 return", "to the LAN's IPv4 networks: not steered");
+        chain.Rule("ip6 daddr @lan_nets6 return", "to the LAN's IPv6 networks: not steered");
+        if (steering.Bond is { } bond)
         {
-            // Every packet of a bonded session goes to the relay's socket, not only the first.
-            t.Append(CultureInfo.InvariantCulture,
-                $"\t\tmeta nfproto ipv4 meta l4proto tcp ct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} {Tproxy(bond)} accept\n");
+            chain.Rule($"{BondMatch} ct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} {Tproxy(bond)} accept",
+                "every packet of a bonded session goes to the bonding relay");
         }
-        t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark return\n");
-        t.Append("\t\tct state new jump choose\n\t}\n");
+        chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark return", "a session keeps the WAN it was given");
+        chain.Rule("ct state new jump choose", "a new session from the LAN is given a WAN");
     }
 
-    private static void RenderChoose(StringBuilder t, IReadOnlyList<Rule> rules, IReadOnlyList<WanPlan> wans, BondingLayout bonding, List<string> warnings)
+    private static void RenderSteeringChain(StringBuilder t, string name, IEnumerable<SteeringRule> rules)
     {
-        t.Append("\tchain choose {\n");
-        foreach (var rule in rules.Where(r => r.Enabled))
+        using var chain = new ChainWriter(t, name);
+        foreach (var rule in rules)
         {
-            var match = Match(rule);
-            var prefix = match.Length > 0 ? match + " " : "";
-            if (rule.Action == RuleAction.Bond && bonding.Plan is not null)
+            var match = Match(rule.Match);
+            foreach (var verdict in Verdict(rule.Verdict))
             {
-                // Bonding relays IPv4 TCP; the rest of what the rule matches is balanced per session, never dropped.
-                t.Append(CultureInfo.InvariantCulture, $"\t\t{prefix}{BondMatch} goto bond comment \"rule {rule.Id}\"\n");
+                chain.Rule(string.Join(' ', match.Append(verdict)), rule.Why);
             }
-            var action = Action(rule, wans, bonding, warnings);
-            t.Append(CultureInfo.InvariantCulture, $"\t\t{prefix}{action} comment \"rule {rule.Id}\"\n");
-        }
-        if (bonding.Plan is not null)
-        {
-            // With a WAN in bond mode, TCP no rule claimed is bonded.
-            t.Append(CultureInfo.InvariantCulture, $"\t\t{BondMatch} goto bond\n");
-        }
-        t.Append("\t\tgoto balance\n\t}\n");
-    }
-
-    private static string Action(Rule rule, IReadOnlyList<WanPlan> wans, BondingLayout bonding, List<string> warnings)
-    {
-        switch (rule.Action)
-        {
-            case RuleAction.Pin:
-                var wan = wans.FirstOrDefault(w => w.Name == rule.Wan);
-                if (wan is { Usable: true })
-                {
-                    return $"ct mark set {Hex(wan.Mark)} goto mark_new";
-                }
-                var why = wan is null ? "disabled" : "not usable";
-                if (rule.Strict)
-                {
-                    warnings.Add($"rule {rule.Id} pins to WAN '{rule.Wan}', which is {why}: its sessions are refused (strict)");
-                    return "reject with icmpx admin-prohibited";
-                }
-                warnings.Add($"rule {rule.Id} pins to WAN '{rule.Wan}', which is {why}: its sessions are balanced until it returns");
-                return "goto balance";
-            case RuleAction.Bond:
-                if (bonding.Plan is null)
-                {
-                    warnings.Add($"rule {rule.Id}: bonding is unavailable ({bonding.Unavailable}); its sessions are balanced");
-                }
-                return "goto balance";
-            default:
-                return "goto " + BalanceChain(rule.Sticky);
         }
     }
 
-    private static void RenderBalanceChains(StringBuilder t, IReadOnlyList<Rule> rules, IReadOnlyList<(WanPlan Wan, int Weight)> active)
+    private static void RenderMarkNew(StringBuilder t, ImmutableArray<WanTraffic> wans)
     {
-        var stickies = rules.Where(r => r.Enabled && r.Action == RuleAction.Balance).Select(r => r.Sticky).Append(StickyMode.None).Distinct().Order();
-        foreach (var sticky in stickies)
-        {
-            t.Append(CultureInfo.InvariantCulture, $"\tchain {BalanceChain(sticky)} {{\n");
-            if (active.Count == 0)
-            {
-                t.Append("\t\treject with icmpx host-unreachable\n");
-            }
-            else if (active.Count == 1)
-            {
-                t.Append(CultureInfo.InvariantCulture, $"\t\tct mark set {Hex(active[0].Wan.Mark)} goto mark_new\n");
-            }
-            else
-            {
-                var (total, map) = WeightMap(active);
-                if (sticky == StickyMode.None)
-                {
-                    t.Append(CultureInfo.InvariantCulture, $"\t\tct mark set numgen random mod {total} map {map} goto mark_new\n");
-                }
-                else
-                {
-                    var (v4, v6) = sticky == StickyMode.Source ? ("ip saddr", "ip6 saddr") : ("ip saddr . ip daddr", "ip6 saddr . ip6 daddr");
-                    t.Append(CultureInfo.InvariantCulture, $"\t\tmeta nfproto ipv4 ct mark set jhash {v4} mod {total} seed {JhashSeed} map {map} goto mark_new\n");
-                    t.Append(CultureInfo.InvariantCulture, $"\t\tmeta nfproto ipv6 ct mark set jhash {v6} mod {total} seed {JhashSeed} map {map} goto mark_new\n");
-                }
-            }
-            t.Append("\t}\n");
-        }
-    }
-
-    private static void RenderMarkNew(StringBuilder t, IReadOnlyList<WanPlan> wans)
-    {
-        t.Append("\tchain mark_new {\n\t\tmeta mark set ct mark\n");
+        using var chain = new ChainWriter(t, "mark_new");
+        chain.Rule("meta mark set ct mark", "the first packet is routed by the WAN just chosen");
         foreach (var wan in wans)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\tct mark {Hex(wan.Mark)} counter name \"{CounterName(wan.Name, "new")}\"\n");
+            chain.Rule($"ct mark {Hex(wan.Mark)} counter name {Quote(CounterName(wan.Name, "new"))}", $"count new sessions given WAN {wan.Name}");
         }
-        t.Append("\t}\n");
     }
 
     /// <summary>New bonded sessions: marked for the proxy table and handed to the relay's transparent listener.</summary>
-    private static void RenderBond(StringBuilder t, BondingPlan bond) =>
-        t.Append(CultureInfo.InvariantCulture,
-            $"\tchain bond {{\n\t\t{BondMatch} ct mark set {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} counter name \"{BondCounter}\" {Tproxy(bond)} accept\n\t}}\n");
-
-    private static void RenderOutput(StringBuilder t, BondingPlan? bond)
+    private static void RenderBond(StringBuilder t, BondRelay bond)
     {
-        t.Append("\tchain output {\n\t\ttype route hook output priority mangle; policy accept;\n");
+        using var chain = new ChainWriter(t, "bond");
+        chain.Rule($"{BondMatch} ct mark set {Hex(KernelIds.BondMark)} meta mark set {Hex(KernelIds.BondMark)} counter name {Quote(BondCounter)} {Tproxy(bond)} accept",
+            "a new bonded session goes to the bonding relay");
+    }
+
+    private static void RenderOutput(StringBuilder t, BondRelay? bond)
+    {
+        using var chain = new ChainWriter(t, "output", $"route hook output {Mangle}");
         if (bond is not null)
         {
             // The relay answers the LAN from a transparent socket; the bond mark would route those replies back to itself.
-            t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} return\n");
+            chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} return", "the bonding relay's replies to the LAN are not routed back to it");
         }
-        t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark\n\t}}\n");
+        chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark", "this host's packets of a session keep its WAN");
     }
 
-    private const string BondMatch = "meta nfproto ipv4 meta l4proto tcp";
-
-    public const string BondCounter = "bond_new";
-
-    private static string Tproxy(BondingPlan bond) => $"tproxy ip to 127.0.0.1:{bond.ProxyPort.ToString(CultureInfo.InvariantCulture)}";
-
-    private static void RenderForward(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    private static void RenderForward(StringBuilder t)
     {
-        t.Append("\tchain forward {\n\t\ttype filter hook forward priority mangle; policy accept;\n");
-        // Links with a smaller MTU (PPPoE, LTE) would otherwise black-hole large TCP segments.
-        t.Append("\t\ttcp flags syn tcp option maxseg size set rt mtu\n\t}\n");
+        using var chain = new ChainWriter(t, "forward", $"filter hook forward {Mangle}");
+        chain.Rule("tcp flags syn tcp option maxseg size set rt mtu", "links with a smaller MTU (PPPoE, LTE) would black-hole large TCP segments");
     }
 
     /// <summary>Every packet leaving a WAN, forwarded or the appliance's own (the nat chain sees only a session's first).</summary>
-    private static void RenderTransmitCounters(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    private static void RenderTransmitCounters(StringBuilder t, ImmutableArray<WanTraffic> wans)
     {
-        t.Append("\tchain postrouting_count {\n\t\ttype filter hook postrouting priority mangle; policy accept;\n");
+        using var chain = new ChainWriter(t, "postrouting_count", $"filter hook postrouting {Mangle}");
         foreach (var wan in wans)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" counter name \"{CounterName(wan.Name, "tx")}\"\n");
+            chain.Rule($"oifname {Quote(wan.Interface)} counter name {Quote(CounterName(wan.Name, "tx"))}", $"count what WAN {wan.Name} sends");
         }
-        t.Append("\t}\n");
     }
 
     /// <summary>
@@ -251,88 +176,85 @@ internal static class RulesetRenderer
     /// WAN's mark: its replies pass the WAN's strict reverse-path check, and it stays on that WAN when the default
     /// route moves. Socket-marked traffic (probes) has chosen its WAN already and stays out of the per-WAN sessions.
     /// </summary>
-    private static void RenderOwnTrafficMarks(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    private static void RenderOwnTrafficMarks(StringBuilder t, ImmutableArray<WanTraffic> wans)
     {
-        t.Append("\tchain postrouting_mark {\n\t\ttype filter hook postrouting priority mangle; policy accept;\n");
-        t.Append(CultureInfo.InvariantCulture, $"\t\tmeta mark & {Hex(KernelIds.MarkMask)} != 0 return\n");
-        t.Append(CultureInfo.InvariantCulture, $"\t\tct mark & {Hex(KernelIds.MarkMask)} != 0 return\n");
+        using var chain = new ChainWriter(t, "postrouting_mark", $"filter hook postrouting {Mangle}");
+        chain.Rule($"meta mark & {Hex(KernelIds.MarkMask)} != 0 return", "socket-marked traffic (probes) has chosen its WAN");
+        chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} != 0 return", "a session keeps the WAN it was given");
         foreach (var wan in wans)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" ct mark set {Hex(wan.Mark)}\n");
+            chain.Rule($"oifname {Quote(wan.Interface)} ct mark set {Hex(wan.Mark)}", $"this host's own session leaving WAN {wan.Name} stays on it");
         }
-        t.Append("\t}\n");
     }
 
-    private static void RenderPostrouting(StringBuilder t, IReadOnlyList<WanPlan> wans)
+    private static void RenderPostrouting(StringBuilder t, ImmutableArray<WanTraffic> wans)
     {
-        t.Append("\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+        using var chain = new ChainWriter(t, "postrouting", "nat hook postrouting priority srcnat");
         foreach (var wan in wans)
         {
-            t.Append(CultureInfo.InvariantCulture, $"\t\toifname \"{wan.Interface}\" masquerade\n");
+            chain.Rule($"oifname {Quote(wan.Interface)} masquerade", $"source NAT to the address of WAN {wan.Name}");
         }
-        t.Append("\t}\n");
     }
 
-    private static string Match(Rule rule)
+    private static IEnumerable<string> Match(SessionMatch match)
     {
-        var parts = new List<string>();
-        var proto = rule.Protocol switch
+        var proto = match.Protocol switch
         {
             RuleProtocol.Tcp => "tcp",
             RuleProtocol.Udp => "udp",
-            RuleProtocol.Icmp => "icmp",
             _ => null,
         };
-        if (proto is "icmp")
+        if (match.Protocol == RuleProtocol.Icmp)
         {
-            parts.Add("meta l4proto { icmp, ipv6-icmp }");
+            yield return "meta l4proto { icmp, ipv6-icmp }";
         }
-        else if (proto is not null && rule.DestinationPorts is null)
+        else if (proto is not null && match.Ports.IsEmpty)
         {
-            parts.Add($"meta l4proto {proto}");
+            yield return $"meta l4proto {proto}";
         }
-        if (rule.Source is not null && FieldRules.TryParseCidr(rule.Source, out var source))
+        if (match.Source is { } source)
         {
-            parts.Add($"{Family(source)} saddr {source}");
+            yield return $"{Family(source)} saddr {source}";
         }
-        if (rule.Destination is not null && FieldRules.TryParseCidr(rule.Destination, out var destination))
+        if (match.Destination is { } destination)
         {
-            parts.Add($"{Family(destination)} daddr {destination}");
+            yield return $"{Family(destination)} daddr {destination}";
         }
-        if (proto is "tcp" or "udp" && FieldRules.ParsePorts(rule.DestinationPorts, out _) is { } ports)
+        if (proto is not null && !match.Ports.IsEmpty)
         {
-            var items = ports.Select(p => p.From == p.To ? p.From.ToString(CultureInfo.InvariantCulture) : $"{p.From}-{p.To}").ToList();
-            parts.Add($"{proto} dport {(items.Count == 1 ? items[0] : Set(items))}");
+            var items = match.Ports.Select(p => p.From == p.To ? Invariant($"{p.From}") : Invariant($"{p.From}-{p.To}")).ToList();
+            yield return $"{proto} dport {(items.Count == 1 ? items[0] : Set(items))}";
         }
-        return string.Join(' ', parts);
+        if (match.BondableOnly)
+        {
+            yield return BondMatch;
+        }
     }
 
-    private static (int Total, string Map) WeightMap(IReadOnlyList<(WanPlan Wan, int Weight)> active)
+    /// <summary>The verdict's statements; a sticky spread needs one per address family.</summary>
+    private static IEnumerable<string> Verdict(SessionVerdict verdict) => verdict switch
     {
-        var entries = new List<string>();
-        var next = 0;
-        foreach (var (wan, weight) in active)
-        {
-            var last = next + weight - 1;
-            entries.Add($"{(weight == 1 ? next.ToString(CultureInfo.InvariantCulture) : $"{next}-{last}")} : {Hex(wan.Mark)}");
-            next = last + 1;
-        }
-        return (next, Set(entries));
+        ToWan wan => [$"ct mark set {Hex(wan.Mark)} goto mark_new"],
+        ToBalancer balancer => ["goto " + BalanceChain(balancer.Sticky)],
+        ToBond => ["goto bond"],
+        Refused { Reason: RefusalReason.AdminProhibited } => ["reject with icmpx admin-prohibited"],
+        Refused => ["reject with icmpx host-unreachable"],
+        SpreadByWeight { Key: StickyMode.None } spread => [Invariant($"ct mark set numgen random mod {spread.Modulus} map {ShareMap(spread)} goto mark_new")],
+        SpreadByWeight spread => Jhash(spread),
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "a verdict the renderer does not know"),
+    };
+
+    private static string[] Jhash(SpreadByWeight spread)
+    {
+        var (v4, v6) = spread.Key == StickyMode.Source ? ("ip saddr", "ip6 saddr") : ("ip saddr . ip daddr", "ip6 saddr . ip6 daddr");
+        var tail = Invariant($"mod {spread.Modulus} seed {JhashSeed} map {ShareMap(spread)} goto mark_new");
+        return [$"meta nfproto ipv4 ct mark set jhash {v4} {tail}", $"meta nfproto ipv6 ct mark set jhash {v6} {tail}"];
     }
 
-    private static IPNetwork? NetworkOf(string interfaceAddress)
-    {
-        if (!FieldRules.TryParseInterfaceAddress(interfaceAddress, out var address, out var prefix))
-        {
-            return null;
-        }
-        var bytes = address.GetAddressBytes();
-        for (var bit = prefix; bit < bytes.Length * 8; bit++)
-        {
-            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-        return new IPNetwork(new IPAddress(bytes), prefix);
-    }
+    private static string ShareMap(SpreadByWeight spread) =>
+        Set(spread.Shares.Select(s => (s.From == s.To ? Invariant($"{s.From}") : Invariant($"{s.From}-{s.To}")) + " : " + Hex(s.Mark)));
+
+    private static string Tproxy(BondRelay bond) => Invariant($"tproxy ip to 127.0.0.1:{bond.ProxyPort}");
 
     private static string BalanceChain(StickyMode sticky) => sticky switch
     {
@@ -340,8 +262,6 @@ internal static class RulesetRenderer
         StickyMode.SourceDestination => "balance_srcdst",
         _ => "balance",
     };
-
-    public static string CounterName(string wanName, string kind) => $"wan_{wanName.Replace('-', '_')}_{kind}";
 
     private static string Family(IPNetwork network) => network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6 ? "ip6" : "ip";
 
