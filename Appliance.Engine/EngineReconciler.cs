@@ -20,7 +20,6 @@ public sealed partial class EngineReconciler(
     ILinkHealthSource health,
     KernelApplier applier,
     ConntrackFlusher flusher,
-    ICommandRunner runner,
     EngineStatusTracker status,
     BondingPlanFeed bonding,
     LoopSupervisor supervisor,
@@ -66,20 +65,20 @@ public sealed partial class EngineReconciler(
     /// <summary>Without nft (or without root) nothing can be applied; say so rather than failing every revision.</summary>
     private async Task<bool> KernelUsableAsync(CancellationToken ct)
     {
-        CommandResult probe;
+        string? unusable;
         try
         {
-            probe = await runner.RunAsync("nft", ["list", "tables"], null, ct);
+            unusable = await applier.NftablesUnusableAsync(ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             status.NotRunning($"engine not running: nftables could not be checked ({ex.Message}); trying again");
             throw;
         }
-        if (!probe.Succeeded)
+        if (unusable is not null)
         {
-            status.NotRunning($"engine not running: nftables is not usable here ({probe.Stderr.Trim()}); the engine needs root and the nftables package");
-            LogCannotRun(logger, probe.Stderr.Trim());
+            status.NotRunning($"engine not running: nftables is not usable here ({unusable}); the engine needs root and the nftables package");
+            LogCannotRun(logger, unusable);
             return false;
         }
         return true;

@@ -2,6 +2,7 @@ using Appliance.Engine.Bonding;
 using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
@@ -49,6 +50,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.TryAddSingleton<EngineReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineReconciler>());
+        services.TryAddSingleton<IKernelCounterReader, KernelCounterReader>();
         services.AddHostedService<CounterSampler>();
         // Bonding: the edge's TPROXY relay and the hub's listener; each stays idle unless its role bonds.
         services.TryAddSingleton<BondingPlanFeed>();

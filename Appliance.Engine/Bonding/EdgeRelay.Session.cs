@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Appliance.Engine.Kernel.Sockets;
 using Appliance.Engine.Planning;
 using Microsoft.Extensions.Logging;
 
@@ -9,9 +10,6 @@ namespace Appliance.Engine.Bonding;
 // One LAN session: over the bond when the hub takes it, otherwise balanced over one WAN.
 public sealed partial class EdgeRelay
 {
-    private const int SolSocket = 1;
-    private const int SoMark = 36;
-
     private async Task SessionAsync(Socket lan, CancellationToken ct)
     {
         IPEndPoint destination;
@@ -150,7 +148,7 @@ public sealed partial class EdgeRelay
         Exception? last = null;
         foreach (var path in plan.Paths)
         {
-            var socket = MptcpSocket.Create(_sockets, AddressFamily.InterNetwork);
+            var socket = LinuxSockets.CreateMptcp(_sockets, AddressFamily.InterNetwork);
             try
             {
                 KeepAlive.Enable(socket, _options);
@@ -196,7 +194,7 @@ public sealed partial class EdgeRelay
         try
         {
             direct.NoDelay = true;
-            direct.SetRawSocketOption(SolSocket, SoMark, BitConverter.GetBytes(wan.Mark));
+            LinuxSockets.SetMark(direct, wan.Mark);
             KeepAlive.Enable(direct, _options);
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(session.Token))
             {

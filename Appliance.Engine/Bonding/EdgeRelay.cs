@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Sockets;
 using Appliance.Engine.Planning;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,9 +18,6 @@ namespace Appliance.Engine.Bonding;
 /// </summary>
 public sealed partial class EdgeRelay : BackgroundService
 {
-    private const int SolIp = 0;
-    private const int IpTransparent = 19;
-
     private readonly BondingPlanFeed _feed;
     private readonly ISocketFactory _sockets;
     private readonly BondingMonitor _monitor;
@@ -132,9 +130,9 @@ public sealed partial class EdgeRelay : BackgroundService
         var listener = _sockets.Create(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // IP_TRANSPARENT: the listener takes connections addressed to any destination that TPROXY hands it.
-            listener.SetRawSocketOption(SolIp, IpTransparent, BitConverter.GetBytes(1));
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // Transparent: the listener takes connections addressed to any destination that TPROXY hands it.
+            LinuxSockets.SetTransparent(listener);
+            LinuxSockets.SetReuseAddress(listener);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
             listener.Listen(4096);
             return listener;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -114,8 +115,8 @@ public sealed partial class HubRelay : BackgroundService
             _policy = new DestinationPolicy(await _addresses.ReadAsync(ct));
             using var certificate = HubCertificate.LoadOrCreate(_options.CertificatePath);
             var handshake = new HubHandshake(_edges, certificate, () => _policy ?? DestinationPolicy.WithoutOwnAddresses);
-            listener = MptcpSocket.Create(_sockets, endpoint.AddressFamily);
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener = LinuxSockets.CreateMptcp(_sockets, endpoint.AddressFamily);
+            LinuxSockets.SetReuseAddress(listener);
             listener.Bind(endpoint);
             listener.Listen(1024);
             _monitor.Watch(_buffers);

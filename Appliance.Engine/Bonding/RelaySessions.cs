@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Engine.Kernel.Sockets;
 
 namespace Appliance.Engine.Bonding;
 

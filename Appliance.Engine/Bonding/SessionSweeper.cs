@@ -1,3 +1,5 @@
+using Appliance.Engine.Kernel.Sockets;
+
 namespace Appliance.Engine.Bonding;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class SessionSweeper
             {
                 return;
             }
-            if (sessions.CloseDead(silence, pathless, MptcpSocket.State) is > 0 and var dead)
+            if (sessions.CloseDead(silence, pathless, LinuxSockets.MptcpState) is > 0 and var dead)
             {
                 closed(dead, "their MPTCP peer is gone");
             }

@@ -1,4 +1,4 @@
-using Appliance.Engine.DBus;
+using Appliance.Engine.FirmwareSlots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using Appliance.Engine.DBus;
+using Appliance.Engine.FirmwareSlots;
+using Appliance.Engine.FirmwareSlots.DBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,4 @@
-using Appliance.Engine.DBus;
+using Appliance.Engine.FirmwareSlots;
 using Appliance.Engine.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -32,6 +32,16 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         LastGood is { } state && state.Wans.FirstOrDefault(w => w.Interface == wanInterface) is { } wan &&
         state.Routes.Any(r => r.Table == wan.Table) && state.IpRules.Any(r => r.Table == wan.Table && r.From is not null);
 
+    /// <summary>
+    /// Null when nftables can be used here, else what nft said (no nft, or no root). A program that cannot start or
+    /// times out throws, as for every command.
+    /// </summary>
+    public async Task<string?> NftablesUnusableAsync(CancellationToken ct = default)
+    {
+        var probe = await runner.RunAsync("nft", ["list", "tables"], null, ct);
+        return probe.Succeeded ? null : probe.Stderr.Trim();
+    }
+
     public async Task ApplyAsync(DesiredState desired, CancellationToken ct = default)
     {
         await _gate.WaitAsync(ct);

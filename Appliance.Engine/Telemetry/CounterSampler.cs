@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Appliance.Engine.Bonding;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
@@ -15,7 +16,7 @@ namespace Appliance.Engine.Telemetry;
 /// and on a bonding appliance reads the subflows to the hub and the relay's goodput.
 /// </summary>
 public sealed partial class CounterSampler(
-    ICommandRunner runner, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, LoopSupervisor supervisor, ILogger<CounterSampler> logger)
+    IKernelCounterReader kernel, EngineStatusTracker status, BondingPlanFeed bonding, TimeProvider time, LoopSupervisor supervisor, ILogger<CounterSampler> logger)
     : BackgroundService
 {
     /// <summary>The loop's name in the status and the logs.</summary>
@@ -78,8 +79,7 @@ public sealed partial class CounterSampler(
 
     private async Task SampleCountersAsync(CancellationToken ct)
     {
-        var json = await runner.RunCheckedAsync("nft", ["-j", "list", "counters", "table", KernelIds.TableFamily, KernelIds.TableName], null, ct);
-        var counters = ParseCounters(json);
+        var counters = await kernel.ReadCountersAsync(ct);
         var now = time.GetTimestamp();
         var seconds = _lastTimestamp == 0 ? 0 : time.GetElapsedTime(_lastTimestamp, now).TotalSeconds;
         var rates = new Dictionary<string, WanCounters>(StringComparer.Ordinal);
@@ -103,8 +103,7 @@ public sealed partial class CounterSampler(
     /// <summary>Sessions per WAN now: one conntrack listing a second, counted by mark.</summary>
     private async Task SampleSessionsAsync(CancellationToken ct)
     {
-        var listing = await runner.RunCheckedAsync("conntrack", SessionCount.ConntrackArguments, null, ct);
-        status.UpdateSessions(SessionCount.ParseByMark(listing));
+        status.UpdateSessions(await kernel.ReadSessionsByMarkAsync(ct));
     }
 
     /// <summary>Edge with bonding: the subflows to the hub per bonded WAN and their bytes (one process a second, only then).</summary>
@@ -114,8 +113,7 @@ public sealed partial class CounterSampler(
         {
             return;
         }
-        var listing = await runner.RunCheckedAsync("ss", SubflowCount.SsArguments(hub, plan.Hub.Port), null, ct);
-        status.UpdateSubflows(SubflowCount.ParseTraffic(listing));
+        status.UpdateSubflows(await kernel.ReadSubflowsAsync(hub, plan.Hub.Port, ct));
     }
 
     /// <summary>The relay's payload rate, and how it compares with the busiest bonded link (edge: the links just sampled).</summary>
@@ -139,7 +137,7 @@ public sealed partial class CounterSampler(
     }
 
     // A counter that went backwards was recreated by a reload; its new value is the traffic since then.
-    private long Rate(Dictionary<string, (long Packets, long Bytes)> counters, string name, double seconds)
+    private long Rate(IReadOnlyDictionary<string, NftCounter> counters, string name, double seconds)
     {
         if (seconds <= 0 || !counters.TryGetValue(name, out var now))
         {
@@ -148,20 +146,6 @@ public sealed partial class CounterSampler(
         var before = _lastBytes.GetValueOrDefault(name);
         var delta = now.Bytes >= before ? now.Bytes - before : now.Bytes;
         return (long)(delta * 8 / seconds);
-    }
-
-    internal static Dictionary<string, (long Packets, long Bytes)> ParseCounters(string json)
-    {
-        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
-        using var doc = JsonDocument.Parse(json);
-        foreach (var item in doc.RootElement.GetProperty("nftables").EnumerateArray())
-        {
-            if (item.TryGetProperty("counter", out var counter))
-            {
-                result[counter.GetProperty("name").GetString()!] = (counter.GetProperty("packets").GetInt64(), counter.GetProperty("bytes").GetInt64());
-            }
-        }
-        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reading kernel telemetry failed")]

@@ -1,5 +1,5 @@
-using Appliance.Engine.DBus;
 using Appliance.Engine.Firmware;
+using Appliance.Engine.FirmwareSlots;
 
 namespace Appliance.Web.Api;
 

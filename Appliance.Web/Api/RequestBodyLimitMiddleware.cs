@@ -6,7 +6,7 @@ namespace Appliance.Web.Api;
 
 /// <summary>Refuses oversized API bodies up front with 413 problem details, whatever server hosts the app.</summary>
 /// <remarks>Kestrel also enforces the limit while reading a chunked body; this answers before reading anything.</remarks>
-internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApplianceOptions> options, IOptions<Appliance.Engine.DBus.RaucOptions> firmware, IProblemDetailsService problems)
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<ApplianceOptions> options, IOptions<Appliance.Engine.FirmwareSlots.RaucOptions> firmware, IProblemDetailsService problems)
 {
     public async Task InvokeAsync(HttpContext context)
     {

@@ -35,9 +35,9 @@ public static class ApplianceHostExtensions
 
         builder.Services.AddApplianceFirmware(builder.Configuration);
         // Uploaded bundles wait in the data directory (which survives updates) unless configured elsewhere.
-        if (builder.Configuration[$"{Appliance.Engine.DBus.RaucOptions.Section}:StagingDirectory"] is null)
+        if (builder.Configuration[$"{Appliance.Engine.FirmwareSlots.RaucOptions.Section}:StagingDirectory"] is null)
         {
-            builder.Services.PostConfigure<Appliance.Engine.DBus.RaucOptions>(o =>
+            builder.Services.PostConfigure<Appliance.Engine.FirmwareSlots.RaucOptions>(o =>
                 o.StagingDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "firmware"));
         }
 

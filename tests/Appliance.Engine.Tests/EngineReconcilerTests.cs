@@ -37,7 +37,7 @@ public class EngineReconcilerTests
             Status = new EngineStatusTracker(Time, loops: Loops);
             var health = new FixedHealth(new Dictionary<string, LinkHealth> { ["dsl"] = PlanCases.Up, ["cable"] = PlanCases.Up });
             Reconciler = new EngineReconciler(Source, health, new KernelApplier(Runner, NullLogger<KernelApplier>.Instance), new ConntrackFlusher(Runner),
-                Runner, Status, new BondingPlanFeed(), new LoopSupervisor(Loops, NullLogger<LoopSupervisor>.Instance), NullLogger<EngineReconciler>.Instance);
+                Status, new BondingPlanFeed(), new LoopSupervisor(Loops, NullLogger<LoopSupervisor>.Instance), NullLogger<EngineReconciler>.Instance);
         }
 
         public FakeTimeProvider Time { get; }

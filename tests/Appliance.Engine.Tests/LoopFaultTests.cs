@@ -1,6 +1,7 @@
 using Appliance.Engine.Bonding;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
@@ -33,8 +34,8 @@ public sealed class LoopFaultTests
         var status = new EngineStatusTracker(time, health, loops: loops);
         var bonding = new BondingPlanFeed();
         using var reconciler = new EngineReconciler(source, health, new KernelApplier(runner, NullLogger<KernelApplier>.Instance), new ConntrackFlusher(runner),
-            runner, status, bonding, supervisor, NullLogger<EngineReconciler>.Instance);
-        using var sampler = new CounterSampler(runner, status, bonding, time, supervisor, NullLogger<CounterSampler>.Instance);
+            status, bonding, supervisor, NullLogger<EngineReconciler>.Instance);
+        using var sampler = new CounterSampler(new KernelCounterReader(runner), status, bonding, time, supervisor, NullLogger<CounterSampler>.Instance);
         await health.StartAsync(Ct);
         await reconciler.StartAsync(Ct);
         await sampler.StartAsync(Ct);

@@ -14,8 +14,6 @@ namespace Appliance.Engine.Health.Probing;
 /// </remarks>
 public sealed class IcmpProber(ISocketFactory sockets, TimeProvider time) : IProber
 {
-    private const int SolRaw = 255;
-    private const int IcmpFilter = 1;
     private const byte EchoReply = 0;
     private const byte EchoRequest = 8;
     private const int HeaderLength = 8;
@@ -45,10 +43,8 @@ public sealed class IcmpProber(ISocketFactory sockets, TimeProvider time) : IPro
         using var deadline = new ProbeDeadline(timeout, time, ct);
         try
         {
-            using var socket = WanSocket.Create(sockets, wan, AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
-            // Only echo replies reach the socket (a set bit filters its type out): without it every ICMP message on the
-            // interface would wake every probe.
-            socket.SetRawSocketOption(SolRaw, IcmpFilter, BitConverter.GetBytes(~(1u << EchoReply)));
+            // Only echo replies reach the socket: every other ICMP message on the interface would wake every probe.
+            using var socket = WanSocket.CreateIcmp(sockets, wan, receiveOnly: EchoReply);
             var buffer = new byte[1500];
             var started = time.GetTimestamp();
             await socket.SendToAsync(request, SocketFlags.None, new IPEndPoint(address, 0), deadline.Token);

@@ -1,27 +1,29 @@
 using System.Net.Sockets;
-using System.Text;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Sockets;
 
 namespace Appliance.Engine.Health.Probing;
 
 /// <summary>Creates sockets whose traffic can only use one WAN.</summary>
+/// <remarks>
+/// Bound to the WAN's interface, the probe stays on it; carrying the WAN's mark, the appliance's ip rule picks the
+/// WAN's routing table, so the probe uses that WAN's gateway even when the main table routes elsewhere.
+/// </remarks>
 public static class WanSocket
 {
-    private const int SolSocket = 1;
-    private const int SoBindToDevice = 25;
-    private const int SoMark = 36;
+    public static Socket Create(ISocketFactory factory, WanBinding wan, AddressFamily family, SocketType type, ProtocolType protocol) =>
+        OnWan(factory.Create(family, type, protocol), wan);
 
-    /// <summary>
-    /// SO_BINDTODEVICE keeps the probe on the WAN's interface; SO_MARK makes the appliance's ip rule pick the WAN's
-    /// routing table, so the probe uses that WAN's gateway even when the main table routes elsewhere.
-    /// </summary>
-    public static Socket Create(ISocketFactory factory, WanBinding wan, AddressFamily family, SocketType type, ProtocolType protocol)
+    /// <summary>A raw IPv4 ICMP socket on the WAN that receives only ICMP messages of one type.</summary>
+    public static Socket CreateIcmp(ISocketFactory factory, WanBinding wan, byte receiveOnly) =>
+        OnWan(LinuxSockets.CreateRawIcmp(factory, receiveOnly), wan);
+
+    private static Socket OnWan(Socket socket, WanBinding wan)
     {
-        var socket = factory.Create(family, type, protocol);
         try
         {
-            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(wan.Interface + "\0"));
-            socket.SetRawSocketOption(SolSocket, SoMark, BitConverter.GetBytes(wan.Mark));
+            LinuxSockets.BindToDevice(socket, wan.Interface);
+            LinuxSockets.SetMark(socket, wan.Mark);
             return socket;
         }
         catch

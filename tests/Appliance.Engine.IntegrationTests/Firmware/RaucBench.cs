@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Appliance.Engine.DBus;
+using Appliance.Engine.FirmwareSlots;
+using Appliance.Engine.FirmwareSlots.DBus;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Appliance.Engine.DBus;
+using Appliance.Engine.FirmwareSlots;
 
 namespace Appliance.Engine.IntegrationTests.Firmware;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Engine.Bonding;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Sockets;
 using Appliance.Engine.Planning;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed class EdgeRelayTests
     [Fact]
     public void Keepalive_is_set_on_kernel_MPTCP_sockets_as_configured()
     {
-        using var socket = MptcpSocket.Create(new LocalSocketFactory(), AddressFamily.InterNetwork);
+        using var socket = LinuxSockets.CreateMptcp(new LocalSocketFactory(), AddressFamily.InterNetwork);
 
         KeepAlive.Enable(socket, new BondingOptions { KeepAliveIdleSeconds = 7, KeepAliveIntervalSeconds = 2, KeepAliveProbes = 3 });
 

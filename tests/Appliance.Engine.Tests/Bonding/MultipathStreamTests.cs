@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Engine.Bonding;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Sockets;
 
 namespace Appliance.Engine.Tests.Bonding;
 
@@ -45,10 +46,10 @@ public sealed class MultipathStreamTests
     private static async Task<(Socket Client, Socket Server)> MptcpPairAsync()
     {
         var sockets = new LocalSocketFactory();
-        using var listener = MptcpSocket.Create(sockets, AddressFamily.InterNetwork);
+        using var listener = LinuxSockets.CreateMptcp(sockets, AddressFamily.InterNetwork);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        var client = MptcpSocket.Create(sockets, AddressFamily.InterNetwork);
+        var client = LinuxSockets.CreateMptcp(sockets, AddressFamily.InterNetwork);
         var accepting = listener.AcceptAsync(Ct);
         await client.ConnectAsync(listener.LocalEndPoint!, Ct);
         return (client, await accepting);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Engine.Bonding;
+using Appliance.Engine.Kernel.Sockets;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Engine.Tests.Bonding;

@@ -1,5 +1,5 @@
-using Appliance.Engine.DBus;
 using Appliance.Engine.Firmware;
+using Appliance.Engine.FirmwareSlots;
 using Appliance.Engine.Status;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

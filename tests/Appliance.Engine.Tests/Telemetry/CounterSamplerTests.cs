@@ -2,6 +2,7 @@ using Appliance.Engine.Bonding;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
@@ -34,7 +35,7 @@ public sealed class CounterSamplerTests
         var feed = new BondingPlanFeed();
         feed.Set(Bonded);
         var kernel = new ScriptedKernel();
-        return new Rig(new CounterSampler(kernel, status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance), kernel, monitor, status);
+        return new Rig(new CounterSampler(new KernelCounterReader(kernel), status, feed, time, new LoopSupervisor(new LoopMonitor(time), NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance), kernel, monitor, status);
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class CounterSamplerTests
         {
             runner.ThrowOnce(fault, (program, _) => program is "nft" or "conntrack");
         }
-        using var sampler = new CounterSampler(runner, status, new BondingPlanFeed(), time, new LoopSupervisor(loops, NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
+        using var sampler = new CounterSampler(new KernelCounterReader(runner), status, new BondingPlanFeed(), time, new LoopSupervisor(loops, NullLogger<LoopSupervisor>.Instance), NullLogger<CounterSampler>.Instance);
         await sampler.StartAsync(Ct);
 
         await Until(() => { time.Advance(TimeSpan.FromSeconds(1)); return runner.Armed == 0; });

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Appliance.Data.Entities;
 using Appliance.Data.Store;
-using Appliance.Engine.DBus;
 using Appliance.Engine.Firmware;
+using Appliance.Engine.FirmwareSlots;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Web.Tests.Firmware;

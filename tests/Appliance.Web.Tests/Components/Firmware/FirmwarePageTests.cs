@@ -1,6 +1,6 @@
 using Appliance.Data.Store;
-using Appliance.Engine.DBus;
 using Appliance.Engine.Firmware;
+using Appliance.Engine.FirmwareSlots;
 using Appliance.Web.Live;
 using Appliance.Web.Tests.Firmware;
 using Bunit;

@@ -1,7 +1,8 @@
 using System.Net;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Telemetry;
 
-namespace Appliance.Engine.Tests.Telemetry;
+namespace Appliance.Engine.Tests.Kernel.Counters;
 
 public sealed class SubflowCountTests
 {

@@ -1,4 +1,4 @@
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>One slot as RAUC reports it (GetSlotStatus); absent keys are null.</summary>
 /// <param name="Name">rootfs.0, rootfs.1.</param>

@@ -1,4 +1,4 @@
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>The installer's state: what it is, where it booted from, what it is doing.</summary>
 /// <param name="BootSlot">The bootname the system booted (A or B).</param>

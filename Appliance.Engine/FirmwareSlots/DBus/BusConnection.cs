@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tmds.DBus.Protocol;
 
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots.DBus;
 
 /// <summary>
 /// The appliance's one connection to the configured bus, made on first use and made again after it

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tmds.DBus.Protocol;
 
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots.DBus;
 
 /// <summary>
 /// RAUC over D-Bus. Calls go to the well-known name, so a restarted service is simply the next call's

@@ -1,4 +1,4 @@
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>Where the firmware installer (RAUC) and the login manager are reached.</summary>
 public sealed class RaucOptions

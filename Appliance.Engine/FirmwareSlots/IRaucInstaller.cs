@@ -1,4 +1,4 @@
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>The firmware installer (RAUC's de.pengutronix.rauc.Installer), behind a seam tests replace.</summary>
 public interface IRaucInstaller

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Appliance.Engine.Telemetry;
 
-namespace Appliance.Engine.Telemetry;
+namespace Appliance.Engine.Kernel.Counters;
 
 /// <summary>MPTCP subflows to the hub per local (WAN) address, read from <c>ss</c>: each subflow is a TCP socket of its own.</summary>
 public static class SubflowCount

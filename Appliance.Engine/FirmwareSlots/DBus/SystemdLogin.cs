@@ -1,12 +1,6 @@
 using Tmds.DBus.Protocol;
 
-namespace Appliance.Engine.DBus;
-
-/// <summary>Reboots the machine (and so the slot RAUC made primary).</summary>
-public interface ISystemReboot
-{
-    Task RebootAsync(CancellationToken cancellationToken);
-}
+namespace Appliance.Engine.FirmwareSlots.DBus;
 
 /// <summary>org.freedesktop.login1.Manager.Reboot(false): no interactive authorization, the image's polkit rule allows it.</summary>
 public sealed class SystemdLogin(BusConnection bus) : ISystemReboot

@@ -1,6 +1,6 @@
 using Appliance.Engine.Planning;
 
-namespace Appliance.Engine.Telemetry;
+namespace Appliance.Engine.Kernel.Counters;
 
 /// <summary>Sessions per connection mark, read from one <c>conntrack -L</c> listing (both families, every entry).</summary>
 public static class SessionCount

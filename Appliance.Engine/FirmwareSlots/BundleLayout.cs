@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>
 /// The outer layout of a RAUC bundle (a squashfs image, its CMS signature, then the signature's size as a

@@ -1,4 +1,4 @@
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots;
 
 /// <summary>The installer refused or failed; <see cref="Exception.Message"/> is fit to show an admin.</summary>
 public class RaucException(string message, Exception? inner = null) : Exception(message, inner);

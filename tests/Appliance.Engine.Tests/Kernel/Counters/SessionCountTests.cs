@@ -1,8 +1,8 @@
 using System.Text;
+using Appliance.Engine.Kernel.Counters;
 using Appliance.Engine.Planning;
-using Appliance.Engine.Telemetry;
 
-namespace Appliance.Engine.Tests.Telemetry;
+namespace Appliance.Engine.Tests.Kernel.Counters;
 
 public sealed class SessionCountTests
 {

@@ -1,16 +1,15 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Appliance.Engine.Kernel;
 
-namespace Appliance.Engine.Bonding;
+namespace Appliance.Engine.Kernel.Sockets;
 
 /// <summary>Kernel MPTCP sockets.</summary>
 /// <remarks>
 /// .NET refuses <c>new Socket(…, (ProtocolType)262)</c> ("Protocol not supported"), so the socket comes from libc and is
 /// wrapped in a <see cref="SafeSocketHandle"/>; everything after that (bind, connect, listen, accept) is ordinary.
 /// </remarks>
-public static partial class MptcpSocket
+public static partial class LinuxSockets
 {
     private const int IpProtoMptcp = 262;
     private const int SolMptcp = 284;
@@ -22,13 +21,15 @@ public static partial class MptcpSocket
     private const int SubflowsTotalOffset = 80;
     private const int LastAckReceivedOffset = 92;
     private const int InfoLength = 96;
+    private const int AfInet = 2;
+    private const int AfInet6 = 10;
     private const int SockStream = 1;
     private const int SockCloexec = 0x80000;
 
     /// <summary>A new MPTCP stream socket, created in the engine's network namespace.</summary>
-    public static Socket Create(ISocketFactory sockets, AddressFamily family) => sockets.Invoke(() =>
+    public static Socket CreateMptcp(ISocketFactory sockets, AddressFamily family) => sockets.Invoke(() =>
     {
-        var domain = family == AddressFamily.InterNetworkV6 ? 10 : 2;
+        var domain = family == AddressFamily.InterNetworkV6 ? AfInet6 : AfInet;
         var fd = NativeSocket(domain, SockStream | SockCloexec, IpProtoMptcp);
         if (fd < 0)
         {
@@ -43,7 +44,7 @@ public static partial class MptcpSocket
     /// keepalive alone never ends a session whose peer vanished; and a subflow with data in flight is governed by
     /// retransmissions (a quarter of an hour) rather than keepalive. The relay decides from these figures instead.
     /// </remarks>
-    public static MultipathState? State(Socket socket)
+    public static MultipathState? MptcpState(Socket socket)
     {
         ArgumentNullException.ThrowIfNull(socket);
         Span<byte> info = stackalloc byte[128];
@@ -68,9 +69,3 @@ public static partial class MptcpSocket
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     private static partial int NativeSocket(int domain, int type, int protocol);
 }
-
-/// <summary>An MPTCP connection as the kernel sees it.</summary>
-/// <param name="Subflows">Subflows it has now, the initial one included.</param>
-/// <param name="InFlight">Data sent and not yet acknowledged by the peer.</param>
-/// <param name="SinceLastAck">How long ago the peer last acknowledged anything.</param>
-public readonly record struct MultipathState(int Subflows, bool InFlight, TimeSpan SinceLastAck);

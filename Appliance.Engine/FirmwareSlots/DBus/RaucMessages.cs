@@ -1,6 +1,6 @@
 using Tmds.DBus.Protocol;
 
-namespace Appliance.Engine.DBus;
+namespace Appliance.Engine.FirmwareSlots.DBus;
 
 /// <summary>Writes and reads the messages of de.pengutronix.rauc.Installer (signatures from its introspection XML).</summary>
 internal static class RaucMessages
