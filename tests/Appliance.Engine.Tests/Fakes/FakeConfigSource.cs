@@ -11,6 +11,9 @@ internal sealed class FakeConfigSource(ConfigSnapshot initial) : IRunningConfigS
     private readonly List<(long RevisionId, string Error)> _failed = [];
     private readonly ListenerSet<ConfigSnapshot> _subscribers = new();
 
+    /// <summary>Loaded at once unless a test holds it back, as a database still migrating does.</summary>
+    public Task Ready { get; set; } = Task.CompletedTask;
+
     public ConfigSnapshot Current
     {
         get { lock (_lock) { return _history.Peek(); } }
