@@ -2,7 +2,7 @@ using Appliance.Engine.Configuration;
 
 namespace Appliance.Engine.Tests.Fakes;
 
-/// <summary>Behaves like the config store: a failed revision is dropped and the previous one runs again.</summary>
+/// <summary>Behaves like the revision log: a failed revision is dropped and the previous one runs again.</summary>
 internal sealed class FakeConfigSource(ConfigSnapshot initial) : IRunningConfigSource
 {
     private readonly Lock _lock = new();
