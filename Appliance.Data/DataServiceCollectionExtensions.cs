@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Appliance.Data;
 
-/// <summary>Registers the database, the configuration and edge stores, the start-up migrator and the audit trail's retention.</summary>
+/// <summary>Registers the database, the configuration and edge stores, the audit trail, the start-up migrator and the trail's retention.</summary>
 public static class DataServiceCollectionExtensions
 {
     public const string DatabaseFileName = "appliance.db";
@@ -25,9 +25,10 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(ConfigValidator.Default);
         // The engine registers the same: a revert that keeps failing is reported among its loops.
         services.TryAddSingleton<Engine.Supervision.LoopMonitor>();
-        services.TryAddSingleton<ConfigStore>();
-        services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
-        services.TryAddSingleton<Engine.Configuration.IRunningConfigSource>(sp => sp.GetRequiredService<ConfigStore>());
+        services.TryAddSingleton<DatabaseReadiness>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLog>());
+        AddConfiguration(services);
         services.TryAddSingleton<HealthEventStore>();
         services.TryAddSingleton<Engine.Health.IHealthEventSink>(sp => sp.GetRequiredService<HealthEventStore>());
         services.TryAddSingleton<HubEdgeStore>();
@@ -38,9 +39,24 @@ public static class DataServiceCollectionExtensions
         // Users (AccountStore) are registered by the host, which supplies the password hasher they need.
         services.TryAddSingleton<Store.Security.ApiTokenStore>();
         services.AddHostedService<DatabaseInitializer>();
-        // After the initializer: its first pass runs on the migrated database.
         services.TryAddSingleton<AuditRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         return services;
+    }
+
+    /// <summary>The pending copy's stores, the revision log and the running snapshot the engine follows.</summary>
+    private static void AddConfiguration(IServiceCollection services)
+    {
+        services.TryAddSingleton<ConfigWriter>();
+        services.TryAddSingleton<RunningConfigPublisher>();
+        services.TryAddSingleton<WanStore>();
+        services.TryAddSingleton<IWanStore>(sp => sp.GetRequiredService<WanStore>());
+        services.TryAddSingleton<RuleStore>();
+        services.TryAddSingleton<IRuleStore>(sp => sp.GetRequiredService<RuleStore>());
+        services.TryAddSingleton<ConfigStore>();
+        services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
+        services.TryAddSingleton<RevisionLog>();
+        services.TryAddSingleton<IRevisionLog>(sp => sp.GetRequiredService<RevisionLog>());
+        services.TryAddSingleton<Engine.Configuration.IRunningConfigSource, RunningConfigSource>();
     }
 }

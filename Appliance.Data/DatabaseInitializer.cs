@@ -5,26 +5,39 @@ using Microsoft.Extensions.Logging;
 
 namespace Appliance.Data;
 
-/// <summary>Applies migrations, switches SQLite to WAL and loads the running revision, the hub's edges and the link history before anything else starts.</summary>
+/// <summary>
+/// Applies migrations, switches SQLite to WAL and loads the running revision, the hub's edges and the link history;
+/// then <see cref="DatabaseReadiness"/> lets whatever waits for them go on.
+/// </summary>
 internal sealed partial class DatabaseInitializer(
     IDbContextFactory<ApplianceDbContext> dbFactory,
-    ConfigStore store,
+    RevisionLog revisions,
     HubEdgeStore edges,
     LinkHistoryStore history,
+    DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        try
         {
-            await db.Database.MigrateAsync(cancellationToken);
-            // WAL lets the UI and API read while the engine or an apply writes; it persists in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            LogMigrated(logger, db.Database.GetDbConnection().DataSource);
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+                // WAL lets the UI and API read while the engine or an apply writes; it persists in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                LogMigrated(logger, db.Database.GetDbConnection().DataSource);
+            }
+            await revisions.InitializeAsync(cancellationToken);
+            await edges.InitializeAsync(cancellationToken);
+            await history.InitializeAsync(cancellationToken);
         }
-        await store.InitializeAsync(cancellationToken);
-        await edges.InitializeAsync(cancellationToken);
-        await history.InitializeAsync(cancellationToken);
+        catch (Exception ex)
+        {
+            readiness.Fail(ex);
+            throw;
+        }
+        readiness.Complete();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

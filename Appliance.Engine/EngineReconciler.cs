@@ -36,8 +36,12 @@ public sealed partial class EngineReconciler(
     public long Passes => Interlocked.Read(ref _passes);
 
     // Idle while nothing changes is fine; a pass busy past the limit is a wedged engine, and the watchdog restarts it.
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        supervisor.RunAsync(LoopName, ReconcileLoopAsync, stoppingToken, new LoopStall(LoopStall.DefaultPassLimit));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Until the running revision is loaded there is nothing to reconcile, and no kernel state to take down.
+        await config.Ready.WaitAsync(stoppingToken);
+        await supervisor.RunAsync(LoopName, ReconcileLoopAsync, stoppingToken, new LoopStall(LoopStall.DefaultPassLimit));
+    }
 
     /// <summary>
     /// Reconciles on every signal. A pass that throws ends this run; the supervisor logs it, waits out the backoff and

@@ -16,7 +16,7 @@ namespace Appliance.Engine;
 /// <summary>Registers the engine: link health, planner-driven reconciler and kernel applier.</summary>
 public static class EngineServiceCollectionExtensions
 {
-    /// <remarks>Needs an <see cref="Configuration.IRunningConfigSource"/> registered (the config store).</remarks>
+    /// <remarks>Needs an <see cref="Configuration.IRunningConfigSource"/> registered (the data layer's running snapshot).</remarks>
     public static IServiceCollection AddApplianceEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));

@@ -10,9 +10,7 @@ internal sealed class RuleEntityConfiguration : IEntityTypeConfiguration<RuleEnt
     {
         builder.ToTable("Rules");
         builder.HasIndex(r => r.Position);
-        builder.Property(r => r.Protocol).HasConversion<string>();
-        builder.Property(r => r.Action).HasConversion<string>();
-        builder.Property(r => r.Sticky).HasConversion<string>();
+        builder.Property(r => r.Rule).HasConfigJson();
         builder.Property(r => r.Version).IsConcurrencyToken();
     }
 }

@@ -11,10 +11,7 @@ internal sealed class WanEntityConfiguration : IEntityTypeConfiguration<WanEntit
         builder.ToTable("Wans");
         builder.HasIndex(w => w.Name).IsUnique();
         builder.Property(w => w.Name).HasMaxLength(32);
-        builder.Property(w => w.Interface).HasMaxLength(15);
-        builder.Property(w => w.Mode).HasConversion<string>();
-        builder.Property(w => w.Failback).HasConversion<string>();
-        builder.Property(w => w.Probes).HasConfigJson();
+        builder.Property(w => w.Wan).HasConfigJson();
         builder.Property(w => w.Version).IsConcurrencyToken();
     }
 }

@@ -13,6 +13,7 @@ namespace Appliance.Data.Store;
 public sealed partial class AuditRetention(
     IDbContextFactory<ApplianceDbContext> dbFactory,
     AuditGrowth growth,
+    DatabaseReadiness database,
     TimeProvider time,
     IOptions<AuditOptions> options,
     ILogger<AuditRetention> logger) : BackgroundService
@@ -73,6 +74,8 @@ public sealed partial class AuditRetention(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass runs on the migrated database.
+        await database.Ready.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

@@ -9,7 +9,8 @@ namespace Appliance.Data.Store;
 
 /// <summary>Samples the engine's live status into the link history once a second and writes it out every <see cref="FlushEvery"/> seconds.</summary>
 public sealed partial class LinkHistoryRecorder(
-    IEngineStatusSource status, LinkHistoryStore history, TimeProvider time, LoopSupervisor supervisor, ILogger<LinkHistoryRecorder> logger)
+    IEngineStatusSource status, LinkHistoryStore history, DatabaseReadiness database, TimeProvider time, LoopSupervisor supervisor,
+    ILogger<LinkHistoryRecorder> logger)
     : BackgroundService
 {
     /// <summary>The loop's name in the status and the logs.</summary>
@@ -22,8 +23,12 @@ public sealed partial class LinkHistoryRecorder(
 
     private int _ticks;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        supervisor.RunAsync(LoopName, RecordLoopAsync, stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Samples join what the history loaded from the database, so that comes first.
+        await database.Ready.WaitAsync(stoppingToken);
+        await supervisor.RunAsync(LoopName, RecordLoopAsync, stoppingToken);
+    }
 
     private async Task RecordLoopAsync(LoopHandle loop, CancellationToken stoppingToken)
     {

@@ -56,6 +56,8 @@ public sealed partial class HubRelay : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The role and listen settings are the running revision's.
+        await _config.Ready.WaitAsync(stoppingToken);
         using var subscription = _config.Subscribe(_ => Signal(ref _configChanged));
         using var edgeChanges = _edges.Subscribe(id => _ = CloseChangedAsync(id));
         var failures = 0;

@@ -3,6 +3,9 @@ namespace Appliance.Engine.Configuration;
 /// <summary>Where the engine gets the configuration to run, and where it reports a revision it cannot apply.</summary>
 public interface IRunningConfigSource
 {
+    /// <summary>Completes once <see cref="Current"/> holds what was running when the appliance stopped (the store is migrated and loaded).</summary>
+    Task Ready { get; }
+
     ConfigSnapshot Current { get; }
 
     /// <summary>Called after every change of <see cref="Current"/>; dispose to stop.</summary>

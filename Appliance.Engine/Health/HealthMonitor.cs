@@ -51,6 +51,8 @@ public sealed partial class HealthMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        // The WANs to watch are the running revision's.
+        await config.Ready.WaitAsync(stoppingToken);
         using var changed = config.Subscribe(OnConfigChanged);
         var netlink = _supervisor.RunAsync("netlink", (_, ct) => WatchNetlinkAsync(ct), stoppingToken);
         var period = TimeSpan.FromMilliseconds(options.Value.LinkPollMilliseconds);

@@ -40,9 +40,9 @@ internal static class AuthApi
             .WithName("Login").WithSummary("Sign in with user name and password; sets the session cookie")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        auth.MapPost("/logout", async (HttpContext http, AccountStore accounts, CancellationToken ct) =>
+        auth.MapPost("/logout", async (HttpContext http, IAuditLog audit, CancellationToken ct) =>
             {
-                await SignOutAsync(http, accounts, ct);
+                await SignOutAsync(http, audit, ct);
                 return TypedResults.NoContent();
             })
             .WithName("Logout").WithSummary("End the session");
@@ -103,12 +103,12 @@ internal static class AuthApi
         return Results.Ok(CallerOf(principal));
     }
 
-    public static async Task SignOutAsync(HttpContext http, AccountStore accounts, CancellationToken ct)
+    public static async Task SignOutAsync(HttpContext http, IAuditLog audit, CancellationToken ct)
     {
         if (!AppPolicies.IsToken(http.User))
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            await accounts.AuditAsync(http.ChangeContext(), "logout", $"user {http.User.Identity?.Name}", "", ct);
+            await audit.RecordAsync(http.ChangeContext(), "logout", $"user {http.User.Identity?.Name}", "", ct);
         }
     }
 }

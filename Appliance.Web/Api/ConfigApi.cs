@@ -17,12 +17,12 @@ internal static class ConfigApi
     {
         var config = api.MapGroup("/config").WithTags("Configuration").RequireAuthorization(AppPolicies.ReadOrOperate);
 
-        config.MapGet("/revisions", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.ListRevisionsAsync(ct)))
+        config.MapGet("/revisions", async (IRevisionLog revisions, CancellationToken ct) => TypedResults.Ok(await revisions.ListAsync(ct)))
             .WithName("ListRevisions").WithSummary("Revision history, newest first");
 
-        config.MapGet("/revisions/{id:long}", async (long id, IConfigStore store, CancellationToken ct) =>
+        config.MapGet("/revisions/{id:long}", async (long id, IRevisionLog revisions, CancellationToken ct) =>
             {
-                var revision = await store.GetRevisionAsync(id, ct);
+                var revision = await revisions.GetAsync(id, ct);
                 return TypedResults.Ok(revision with { Config = SettingsApi.MaskSecrets(revision.Config) });
             })
             .WithName("GetRevision").WithSummary("One revision with the configuration it holds (the hub key masked)")
@@ -31,22 +31,22 @@ internal static class ConfigApi
         config.MapGet("/pending", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingStatusAsync(ct)))
             .WithName("GetPendingStatus").WithSummary("Whether the pending configuration differs from the running revision");
 
-        config.MapPost("/apply", async (ApplyRequest? request, HttpContext http, IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.ApplyAsync(request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
+        config.MapPost("/apply", async (ApplyRequest? request, HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
+                TypedResults.Ok(await revisions.ApplyAsync(request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
             .WithName("Apply").WithSummary("Apply the pending configuration as a new revision")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
-        config.MapPost("/confirm", async (HttpContext http, IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.ConfirmAsync(http.ChangeContext(), ct)))
+        config.MapPost("/confirm", async (HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
+                TypedResults.Ok(await revisions.ConfirmAsync(http.ChangeContext(), ct)))
             .WithName("Confirm").WithSummary("Keep the revision that is waiting for confirmation")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        config.MapPost("/rollback/{id:long}", async (long id, ApplyRequest? request, HttpContext http, IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.RollbackAsync(id, request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
+        config.MapPost("/rollback/{id:long}", async (long id, ApplyRequest? request, HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
+                TypedResults.Ok(await revisions.RollbackAsync(id, request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
             .WithName("Rollback").WithSummary("Run an earlier revision again, as a new revision")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapGet("/export", async (bool? includeSecrets, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        config.MapGet("/export", async (bool? includeSecrets, HttpContext http, IConfigStore store, IAuditLog audit, CancellationToken ct) =>
             {
                 var pending = await store.GetPendingAsync(ct);
                 if (includeSecrets != true)
@@ -57,7 +57,7 @@ internal static class ConfigApi
                 {
                     return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only an admin can export the secrets.");
                 }
-                await store.AuditAsync(http.ChangeContext(), "config.export", "config", "with secrets", ct);
+                await audit.RecordAsync(http.ChangeContext(), "config.export", "config", "with secrets", ct);
                 return Results.Ok(pending);
             })
             .WithName("Export").WithSummary("The whole pending configuration as one JSON document; the hub key masked unless an admin asks with ?includeSecrets=true")

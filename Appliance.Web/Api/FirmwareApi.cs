@@ -18,7 +18,7 @@ internal static class FirmwareApi
                 TypedResults.Ok(await FirmwareOverview.ReadAsync(installer, service, feed, mark, ct)))
             .WithName("GetFirmware").WithSummary("Booted slot, primary, each slot's version and good/bad, the current operation");
 
-        firmware.MapPost("/bundle", async (HttpContext http, FirmwareService service, IConfigStore store, string? fileName, CancellationToken ct) =>
+        firmware.MapPost("/bundle", async (HttpContext http, FirmwareService service, IAuditLog audit, string? fileName, CancellationToken ct) =>
             {
                 FirmwareCheck check;
                 try
@@ -29,7 +29,7 @@ internal static class FirmwareApi
                 {
                     return problem;
                 }
-                await store.AuditAsync(http.ChangeContext(), check.Installable ? "firmware.upload" : "firmware.refuse", check.FileName,
+                await audit.RecordAsync(http.ChangeContext(), check.Installable ? "firmware.upload" : "firmware.refuse", check.FileName,
                     check.Installable ? $"version {check.Version} for {check.Compatible}, {check.Bytes} bytes" : check.Refusal!, ct);
                 return check.Installable
                     ? Results.Ok(check)
@@ -40,7 +40,7 @@ internal static class FirmwareApi
             .Produces<FirmwareCheck>().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        firmware.MapPost("/install", async (HttpContext http, FirmwareService service, IConfigStore store, CancellationToken ct) =>
+        firmware.MapPost("/install", async (HttpContext http, FirmwareService service, IAuditLog audit, CancellationToken ct) =>
             {
                 var staged = service.Staged;
                 try
@@ -51,15 +51,15 @@ internal static class FirmwareApi
                 {
                     return problem;
                 }
-                await store.AuditAsync(http.ChangeContext(), "firmware.install", staged?.FileName ?? "bundle", $"version {staged?.Version}", ct);
+                await audit.RecordAsync(http.ChangeContext(), "firmware.install", staged?.FileName ?? "bundle", $"version {staged?.Version}", ct);
                 return Results.Accepted("/api/v1/firmware", new { operation = "installing", version = staged?.Version });
             })
             .WithName("InstallFirmware").WithSummary("Install the checked bundle into the other slot; progress arrives as FirmwareProgress on the status hub")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        firmware.MapPost("/reboot", async (HttpContext http, FirmwareService service, IConfigStore store, CancellationToken ct) =>
+        firmware.MapPost("/reboot", async (HttpContext http, FirmwareService service, IAuditLog audit, CancellationToken ct) =>
             {
-                await store.AuditAsync(http.ChangeContext(), "firmware.reboot", "appliance", "reboot requested", ct);
+                await audit.RecordAsync(http.ChangeContext(), "firmware.reboot", "appliance", "reboot requested", ct);
                 try
                 {
                     await service.RebootAsync(ct);

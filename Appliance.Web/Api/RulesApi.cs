@@ -12,40 +12,40 @@ internal static class RulesApi
     {
         var rules = api.MapGroup("/rules").WithTags("Rules").RequireAuthorization(AppPolicies.ReadOrOperate);
 
-        rules.MapGet("/", async (IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListRulesAsync(ct)).Select(r => r.Value).ToList()))
+        rules.MapGet("/", async (IRuleStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListAsync(ct)).Select(r => r.Value).ToList()))
             .WithName("ListRules").WithSummary("List the rules in evaluation order");
 
-        rules.MapGet("/{id:int}", async (int id, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        rules.MapGet("/{id:int}", async (int id, HttpContext http, IRuleStore store, CancellationToken ct) =>
             {
-                var rule = await store.GetRuleAsync(id, ct);
+                var rule = await store.GetAsync(id, ct);
                 http.SetETag(rule.Version);
                 return TypedResults.Ok(rule.Value);
             })
             .WithName("GetRule").WithSummary("Get one rule")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        rules.MapPost("/", async (Rule rule, int? position, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        rules.MapPost("/", async (Rule rule, int? position, HttpContext http, IRuleStore store, CancellationToken ct) =>
             {
-                var created = await store.CreateRuleAsync(rule, position, http.ChangeContext(), ct);
+                var created = await store.CreateAsync(rule, position, http.ChangeContext(), ct);
                 http.SetETag(created.Version);
                 return TypedResults.Created($"/api/v1/rules/{created.Value.Id}", created.Value);
             })
             .WithName("CreateRule").WithSummary("Add a rule at ?position= (0 = first; default last); the id is assigned")
             .ProducesValidationProblem();
 
-        rules.MapPut("/{id:int}", async (int id, Rule rule, int? position, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        rules.MapPut("/{id:int}", async (int id, Rule rule, int? position, HttpContext http, IRuleStore store, CancellationToken ct) =>
             {
-                var updated = await store.UpdateRuleAsync(id, rule, position, http.IfMatchVersion(), http.ChangeContext(), ct);
+                var updated = await store.UpdateAsync(id, rule, position, http.IfMatchVersion(), http.ChangeContext(), ct);
                 http.SetETag(updated.Version);
                 return TypedResults.Ok(updated.Value);
             })
             .WithName("UpdateRule").WithSummary("Replace a rule, and move it when ?position= is given")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        rules.MapDelete("/{id:int}", async (int id, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        rules.MapDelete("/{id:int}", async (int id, HttpContext http, IRuleStore store, CancellationToken ct) =>
             {
-                await store.DeleteRuleAsync(id, http.IfMatchVersion(), http.ChangeContext(), ct);
+                await store.DeleteAsync(id, http.IfMatchVersion(), http.ChangeContext(), ct);
                 return TypedResults.NoContent();
             })
             .WithName("DeleteRule").WithSummary("Remove a rule")

@@ -20,11 +20,11 @@ internal static class StatusApi
             .WithTags("Status").WithName("ListEvents").WithSummary("WAN state changes (time, WAN, from, to, reason), newest first; ?wan= and ?limit= (default 200)");
 
         api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit,
-                IConfigStore store, AccountStore accounts, CancellationToken ct) =>
+                IAuditLog audit, AccountStore accounts, CancellationToken ct) =>
             {
                 // Counts of repeated failed sign-ins reach the database a moment late; the answer includes them.
                 await accounts.FlushFailuresAsync(ct);
-                return TypedResults.Ok(await store.ListAuditAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct));
+                return TypedResults.Ok(await audit.ListAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct));
             })
             .RequireAuthorization(AppPolicies.Operator)
             .WithTags("Status").WithName("ListAudit")

@@ -15,7 +15,7 @@ internal static class SystemApi
         system.MapGet("/https-certificate", (HttpsCertificate https) => TypedResults.Ok(HttpsCertificate.Describe(https.Current)))
             .WithName("GetHttpsCertificate").WithSummary("The certificate HTTPS presents (self-signed until one is uploaded)");
 
-        system.MapPut("/https-certificate", async (CertificateUpload body, HttpContext http, HttpsCertificate https, IConfigStore store, TimeProvider time, CancellationToken ct) =>
+        system.MapPut("/https-certificate", async (CertificateUpload body, HttpContext http, HttpsCertificate https, IAuditLog audit, TimeProvider time, CancellationToken ct) =>
             {
                 if (string.IsNullOrWhiteSpace(body.CertificatePem) || string.IsNullOrWhiteSpace(body.PrivateKeyPem))
                 {
@@ -34,7 +34,7 @@ internal static class SystemApi
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["certificatePem"] = [ex.Message] });
                 }
                 var info = HttpsCertificate.Describe(installed);
-                await store.AuditAsync(http.ChangeContext(), "certificate.replace", "https certificate", $"{info.Subject}, valid until {info.NotAfter:u}, sha256 {info.Sha256Fingerprint}", ct);
+                await audit.RecordAsync(http.ChangeContext(), "certificate.replace", "https certificate", $"{info.Subject}, valid until {info.NotAfter:u}, sha256 {info.Sha256Fingerprint}", ct);
                 return Results.Ok(info);
             })
             .WithName("ReplaceHttpsCertificate").WithSummary("Install a certificate and key (PEM); used from the next connection on")

@@ -12,41 +12,41 @@ internal static class WansApi
     {
         var wans = api.MapGroup("/wans").WithTags("WANs").RequireAuthorization(AppPolicies.ReadOrOperate);
 
-        wans.MapGet("/", async (IConfigStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListWansAsync(ct)).Select(w => w.Value).ToList()))
+        wans.MapGet("/", async (IWanStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListAsync(ct)).Select(w => w.Value).ToList()))
             .WithName("ListWans").WithSummary("List the WANs of the pending configuration");
 
-        wans.MapGet("/{name}", async (string name, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        wans.MapGet("/{name}", async (string name, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
-                var wan = await store.GetWanAsync(name, ct);
+                var wan = await store.GetAsync(name, ct);
                 http.SetETag(wan.Version);
                 return TypedResults.Ok(wan.Value);
             })
             .WithName("GetWan").WithSummary("Get one WAN; its ETag is the version to send back in If-Match")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        wans.MapPost("/", async (WanLink wan, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        wans.MapPost("/", async (WanLink wan, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
-                var created = await store.CreateWanAsync(wan, http.ChangeContext(), ct);
+                var created = await store.CreateAsync(wan, http.ChangeContext(), ct);
                 http.SetETag(created.Version);
                 return TypedResults.Created($"/api/v1/wans/{Uri.EscapeDataString(created.Value.Name)}", created.Value);
             })
             .WithName("CreateWan").WithSummary("Add a WAN to the pending configuration")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
-        wans.MapPut("/{name}", async (string name, WanLink wan, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        wans.MapPut("/{name}", async (string name, WanLink wan, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
                 var body = string.IsNullOrEmpty(wan.Name) ? wan with { Name = name } : wan;
-                var updated = await store.UpdateWanAsync(name, body, http.IfMatchVersion(), http.ChangeContext(), ct);
+                var updated = await store.UpdateAsync(name, body, http.IfMatchVersion(), http.ChangeContext(), ct);
                 http.SetETag(updated.Version);
                 return TypedResults.Ok(updated.Value);
             })
             .WithName("UpdateWan").WithSummary("Replace a WAN (optionally only if If-Match still matches)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
-        wans.MapDelete("/{name}", async (string name, HttpContext http, IConfigStore store, CancellationToken ct) =>
+        wans.MapDelete("/{name}", async (string name, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
-                await store.DeleteWanAsync(name, http.IfMatchVersion(), http.ChangeContext(), ct);
+                await store.DeleteAsync(name, http.IfMatchVersion(), http.ChangeContext(), ct);
                 return TypedResults.NoContent();
             })
             .WithName("DeleteWan").WithSummary("Remove a WAN that no rule uses")

@@ -23,7 +23,6 @@ public static class ApplianceHostExtensions
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         builder.Services.AddHostedService<BackgroundServiceGuard>();
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
-        // After the data services: the engine's hosted services start once the database is migrated.
         builder.Services.AddApplianceEngine(builder.Configuration);
         builder.Services.AddHostedService<Appliance.Data.Store.LinkHistoryRecorder>();
         // The hub's TLS key lives with the rest of the appliance's state unless configured elsewhere.

@@ -1,4 +1,5 @@
 using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
 using Appliance.Engine.Firmware;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
@@ -15,6 +16,7 @@ internal sealed partial class StatusBroadcaster(
     LiveStatusFeed feed,
     IEngineStatusSource status,
     HealthEventStore events,
+    IRunningConfigSource running,
     IConfigStore config,
     FirmwareProgressFeed firmware,
     TimeProvider time,
@@ -31,7 +33,7 @@ internal sealed partial class StatusBroadcaster(
             Publish(new LinkStateUpdate(change));
             Send(hub.Clients.All.LinkStateChanged(change));
         });
-        using var applies = config.Subscribe(snapshot =>
+        using var applies = running.Subscribe(snapshot =>
         {
             var applied = new ConfigAppliedEvent(snapshot.RevisionId, snapshot.AppliedAt);
             Publish(new ConfigAppliedUpdate(applied));

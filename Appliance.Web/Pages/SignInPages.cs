@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
 using Appliance.Web.Api;
 using Appliance.Web.Security;
@@ -64,9 +65,9 @@ internal static class SignInPages
             })
             .AllowAnonymous().RequireRateLimiting(SecurityServiceCollectionExtensions.SignInRateLimit).ExcludeFromDescription();
 
-        app.MapPost("/logout", async (HttpContext http, AccountStore accounts, CancellationToken ct) =>
+        app.MapPost("/logout", async (HttpContext http, IAuditLog audit, CancellationToken ct) =>
             {
-                await AuthApi.SignOutAsync(http, accounts, ct);
+                await AuthApi.SignOutAsync(http, audit, ct);
                 return Results.Redirect("/login");
             })
             .ExcludeFromDescription();

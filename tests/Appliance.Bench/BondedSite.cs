@@ -81,9 +81,8 @@ public sealed class BondedSite : IAsyncDisposable
         var host = EngineHost.Build(ns, Path.Combine(_data.FullName, name));
         await host.StartAsync(ct);
         _started.Add(host);
-        var store = host.Services.GetRequiredService<IConfigStore>();
-        await store.ImportAsync(config, ChangeContext.System, ct);
-        await store.ApplyAsync($"bonding bench {name}", 0, ChangeContext.System, ct);
+        await host.Services.GetRequiredService<IConfigStore>().ImportAsync(config, ChangeContext.System, ct);
+        await host.Services.GetRequiredService<IRevisionLog>().ApplyAsync($"bonding bench {name}", 0, ChangeContext.System, ct);
         return host;
     }
 

@@ -26,10 +26,9 @@ public sealed class FailoverBench(string prefix, int trials, TextWriter log)
             await host.StartAsync(ct);
             try
             {
-                var store = host.Services.GetRequiredService<IConfigStore>();
                 var status = host.Services.GetRequiredService<IEngineStatusSource>();
-                await store.ImportAsync(Config(lab), ChangeContext.System, ct);
-                await store.ApplyAsync("failover bench", 0, ChangeContext.System, ct);
+                await host.Services.GetRequiredService<IConfigStore>().ImportAsync(Config(lab), ChangeContext.System, ct);
+                await host.Services.GetRequiredService<IRevisionLog>().ApplyAsync("failover bench", 0, ChangeContext.System, ct);
                 await WaitUsableAsync(status, 2, ct);
                 using var server = new CountingTcpServer(lab.Thread(lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
                 var silent = await TrialsAsync("silent failure", lab, server, status,

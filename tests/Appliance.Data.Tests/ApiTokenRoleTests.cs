@@ -61,7 +61,7 @@ public sealed class ApiTokenRoleTests : IAsyncLifetime
         Assert.Contains("revoked", refusal, StringComparison.Ordinal);
         Assert.NotNull((await Tokens.GetAsync(token.Info.Id, Ct)).RevokedAt);
         Assert.NotNull((await Tokens.AuthenticateAsync(other.Token, "192.0.2.5", Ct)).Identity);
-        var revoke = Assert.Single(await _fixture.Store.ListAuditAsync(new AuditQuery(Action: "token.revoke"), Ct));
+        var revoke = Assert.Single(await _fixture.Audit.ListAsync(new AuditQuery(Action: "token.revoke"), Ct));
         Assert.Equal(("root", "token deploy"), (revoke.Actor, revoke.Target));
         Assert.Contains("olga was deleted", revoke.Details, StringComparison.Ordinal);
     }

@@ -61,7 +61,7 @@ public sealed class AuditRetentionTests
 
         Assert.Equal((5, 0), (first.ByAge, first.ByCount));
         Assert.Equal((0, 0), (second.ByAge, second.ByCount));
-        var left = await fixture.Store.ListAuditAsync(ct: Ct);
+        var left = await fixture.Audit.ListAsync(ct: Ct);
         Assert.DoesNotContain(left, e => e.Action == "old.entry");
         Assert.Equal(5, left.Count(e => e.Action == "recent.entry"));
         var pruned = Assert.Single(left, e => e.Action == AuditRetention.PrunedAction);
@@ -87,7 +87,7 @@ public sealed class AuditRetentionTests
         fixture.Time.Advance(TimeSpan.FromHours(1));
 
         await Eventually.TrueAsync(() => { lock (passes) { return passes.Any(p => p.ByAge == 3); } }, "the hourly pass to remove the aged entries");
-        Assert.DoesNotContain(await fixture.Store.ListAuditAsync(ct: Ct), e => e.Action == "aging.entry");
+        Assert.DoesNotContain(await fixture.Audit.ListAsync(ct: Ct), e => e.Action == "aging.entry");
     }
 
     [Fact]

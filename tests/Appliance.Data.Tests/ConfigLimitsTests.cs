@@ -82,27 +82,25 @@ public sealed class ConfigLimitsTests
     public async Task The_store_refuses_a_rule_past_the_cap_and_keeps_the_thousand()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);
-        var store = fixture.Store;
-        await store.ImportAsync(new ApplianceConfig { Rules = Rules(1000) }, Samples.Admin, Ct);
+        await fixture.Store.ImportAsync(new ApplianceConfig { Rules = Rules(1000) }, Samples.Admin, Ct);
 
         var error = await Assert.ThrowsAsync<ConfigValidationException>(() =>
-            store.CreateRuleAsync(new Rule { Destination = "203.0.113.0/24" }, null, Samples.Admin, Ct));
+            fixture.Rules.CreateAsync(new Rule { Destination = "203.0.113.0/24" }, null, Samples.Admin, Ct));
 
         Assert.Equal(["rules"], error.Errors.ToDictionary().Keys);
-        Assert.Equal(1000, (await store.ListRulesAsync(Ct)).Count);
+        Assert.Equal(1000, (await fixture.Rules.ListAsync(Ct)).Count);
     }
 
     [Fact]
     public async Task Importing_more_wans_than_the_cap_changes_nothing()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);
-        var store = fixture.Store;
-        await store.ImportAsync(new ApplianceConfig { Wans = Wans(2) }, Samples.Admin, Ct);
+        await fixture.Store.ImportAsync(new ApplianceConfig { Wans = Wans(2) }, Samples.Admin, Ct);
 
         var error = await Assert.ThrowsAsync<ConfigValidationException>(() =>
-            store.ImportAsync(new ApplianceConfig { Wans = Wans(65) }, Samples.Admin, Ct));
+            fixture.Store.ImportAsync(new ApplianceConfig { Wans = Wans(65) }, Samples.Admin, Ct));
 
         Assert.Equal(["wans"], error.Errors.ToDictionary().Keys);
-        Assert.Equal(["wan0", "wan1"], (await store.ListWansAsync(Ct)).Select(w => w.Value.Name));
+        Assert.Equal(["wan0", "wan1"], (await fixture.Wans.ListAsync(Ct)).Select(w => w.Value.Name));
     }
 }

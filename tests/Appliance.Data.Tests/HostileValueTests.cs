@@ -146,7 +146,7 @@ public sealed class HostileValueTests
             Assert.True(error.Errors.ToDictionary().Keys.SequenceEqual([field]), $"{field}, {kind}: {error.Errors}");
             Assert.Empty(await edges.ListAsync(Ct));
         }
-        Assert.Empty(await fixture.Store.ListAuditAsync(ct: Ct));
+        Assert.Empty(await fixture.Audit.ListAsync(ct: Ct));
     }
 
     [Fact]

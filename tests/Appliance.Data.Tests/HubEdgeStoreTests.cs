@@ -121,7 +121,7 @@ public sealed class HubEdgeStoreTests
         await Assert.ThrowsAsync<ConfigNotFoundException>(() => edges.RotateKeyAsync("ghost", null, Samples.Admin, Ct));
         await Assert.ThrowsAsync<ConfigNotFoundException>(() => edges.DeleteAsync("ghost", Samples.Admin, Ct));
         Assert.Null(await edges.FindAsync("ghost", Ct));
-        Assert.Empty(await fixture.Store.ListAuditAsync(ct: Ct));
+        Assert.Empty(await fixture.Audit.ListAsync(ct: Ct));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class HubEdgeStoreTests
         await edges.DeleteAsync("branch-7", Samples.Admin, Ct);
         Assert.Null(await directory.FindAsync("branch-7", Ct));
         // Edges are not configuration: no revision was needed for any of this.
-        Assert.Empty(await fixture.Store.ListRevisionsAsync(Ct));
+        Assert.Empty(await fixture.Revisions.ListAsync(Ct));
     }
 
     [Fact]
@@ -257,7 +257,7 @@ public sealed class HubEdgeStoreTests
         Assert.Equal(SuppliedKey, (await edges.FindAsync("branch-7", Ct))?.Key);
         Assert.Null(await edges.FindAsync("branch-8", Ct));
         Assert.Equal(["branch-7"], (await edges.ListAsync(Ct)).Select(e => e.Id));
-        Assert.Single(await fixture.Store.ListAuditAsync(ct: Ct));
+        Assert.Single(await fixture.Audit.ListAsync(ct: Ct));
     }
 
     [Fact]
@@ -273,7 +273,7 @@ public sealed class HubEdgeStoreTests
         var generatedAtCreate = await edges.CreateAsync(new NewHubEdge("branch-8"), alice, Ct);
         await edges.DeleteAsync("branch-7", alice, Ct);
 
-        var audit = (await fixture.Store.ListAuditAsync(ct: Ct)).Reverse().ToList();
+        var audit = (await fixture.Audit.ListAsync(ct: Ct)).Reverse().ToList();
 
         Assert.Equal(["edge.create", "edge.update", "edge.rotate-key", "edge.create", "edge.delete"], audit.Select(a => a.Action));
         Assert.Equal(["edge branch-7", "edge branch-7", "edge branch-7", "edge branch-8", "edge branch-7"], audit.Select(a => a.Target));

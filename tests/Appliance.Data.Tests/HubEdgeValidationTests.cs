@@ -26,7 +26,7 @@ public sealed class HubEdgeValidationTests
 
         Assert.Equal(["id"], Keys(error));
         Assert.Empty(await edges.ListAsync(Ct));
-        Assert.Empty(await fixture.Store.ListAuditAsync(ct: Ct));
+        Assert.Empty(await fixture.Audit.ListAsync(ct: Ct));
     }
 
     [Theory]
@@ -134,7 +134,7 @@ public sealed class HubEdgeValidationTests
         Assert.Equal(["description", "maxSessions"], Keys(error).Order());
         var stored = await edges.GetAsync("branch-7", Ct);
         Assert.Equal(("kept", 7), (stored.Description, stored.MaxSessions));
-        Assert.Single(await fixture.Store.ListAuditAsync(ct: Ct));
+        Assert.Single(await fixture.Audit.ListAsync(ct: Ct));
     }
 
     [Theory]

@@ -139,7 +139,7 @@ public sealed class LinkHistoryStoreTests
         await using var fixture = await StoreFixture.StartAsync(Ct);
         var store = fixture.Services.GetRequiredService<LinkHistoryStore>();
         var status = new FixedStatus(new EngineStatus(true, "running", 1, StoreFixture.Epoch, Wans(8000), []));
-        using var recorder = new LinkHistoryRecorder(status, store, fixture.Time,
+        using var recorder = new LinkHistoryRecorder(status, store, fixture.Services.GetRequiredService<DatabaseReadiness>(), fixture.Time,
             new LoopSupervisor(new LoopMonitor(fixture.Time), NullLogger<LoopSupervisor>.Instance), NullLogger<LinkHistoryRecorder>.Instance);
         await recorder.StartAsync(Ct);
 

@@ -1,6 +1,9 @@
 using System.Data.Common;
+using Appliance.Engine.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Appliance.Data.Tests;
 
@@ -60,14 +63,14 @@ public sealed class MigrationTests
     public async Task Restarting_over_an_existing_database_keeps_it_migrated_and_in_wal_mode()
     {
         await using var fixture = await StoreFixture.StartAsync(Ct);
-        await fixture.Store.CreateWanAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        await fixture.Wans.CreateAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
 
         await fixture.RestartAsync(Ct);
 
         await using var db = await fixture.CreateDbContextAsync(Ct);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
         Assert.Equal(["wal"], await QueryStringsAsync(db, "PRAGMA journal_mode"));
-        Assert.Equal("dsl", Assert.Single(await fixture.Store.ListWansAsync(Ct)).Value.Name);
+        Assert.Equal("dsl", Assert.Single(await fixture.Wans.ListAsync(Ct)).Value.Name);
     }
 
     [Fact]
@@ -103,6 +106,64 @@ public sealed class MigrationTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_running_configuration_is_ready_once_the_database_is_migrated_and_its_revision_loaded()
+    {
+        await using var fixture = await StoreFixture.StartAsync(Ct);
+        await fixture.Wans.CreateAsync(Samples.Wan("dsl", "eth1"), Samples.Admin, Ct);
+        await fixture.Revisions.ApplyAsync(null, 0, Samples.Admin, Ct);
+        await using var provider = DataServices(fixture.Directory, fixture.Time);
+        var running = provider.GetRequiredService<IRunningConfigSource>();
+
+        Assert.False(running.Ready.IsCompleted);
+        Assert.Equal(0, running.Current.RevisionId);
+
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
+
+        Assert.True(running.Ready.IsCompletedSuccessfully);
+        Assert.Equal(1, running.Current.RevisionId);
+        Assert.Equal("dsl", Assert.Single(running.Current.Config.Wans).Name);
+        foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_opened_fails_the_readiness_so_nothing_waits_for_it_forever()
+    {
+        var directory = StoreFixture.NewDirectory();
+        Directory.CreateDirectory(directory);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, DataServiceCollectionExtensions.DatabaseFileName), "not a database, just text", Ct);
+            await using var provider = DataServices(directory, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(StoreFixture.Epoch));
+            var running = provider.GetRequiredService<IRunningConfigSource>();
+
+            var initializer = provider.GetServices<IHostedService>().First();
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => initializer.StartAsync(Ct));
+
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => running.Ready);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static ServiceProvider DataServices(string directory, TimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(time);
+        services.AddApplianceData(directory);
+        return services.BuildServiceProvider();
     }
 
     private static async Task<List<string>> QueryStringsAsync(ApplianceDbContext db, string sql)

@@ -61,7 +61,7 @@ public sealed class SignInStoreTests : IAsyncLifetime
         Assert.Equal(2, results.Count(r => r.Outcome == LoginOutcome.Failed));
         Assert.Equal(18, results.Count(r => r.Outcome == LoginOutcome.LockedOut));
         await accounts.FlushFailuresAsync(Ct);
-        var entry = Assert.Single(await _fixture.Store.ListAuditAsync(new AuditQuery(Action: "login.failure"), Ct));
+        var entry = Assert.Single(await _fixture.Audit.ListAsync(new AuditQuery(Action: "login.failure"), Ct));
         Assert.Equal(20, entry.Count);
     }
 
@@ -73,7 +73,7 @@ public sealed class SignInStoreTests : IAsyncLifetime
         {
             await accounts.SignInAsync($"nobody{i}", "guess-password", "198.51.100.7", Ct);
         }
-        Task<IReadOnlyList<AuditEntry>> StoredAsync() => _fixture.Store.ListAuditAsync(new AuditQuery(Action: "login.failure"), Ct);
+        Task<IReadOnlyList<AuditEntry>> StoredAsync() => _fixture.Audit.ListAsync(new AuditQuery(Action: "login.failure"), Ct);
         // Counted in memory: a flood does not write per try.
         Assert.Empty(await StoredAsync());
 
@@ -125,7 +125,7 @@ public sealed class SignInStoreTests : IAsyncLifetime
         await accounts.SignInAsync("nobody", "guess-password", "198.51.100.7", Ct);
         await accounts.FlushFailuresAsync(Ct);
 
-        var failures = (await _fixture.Store.ListAuditAsync(new AuditQuery(Action: "login.failure"), Ct)).OrderBy(e => e.Id).ToList();
+        var failures = (await _fixture.Audit.ListAsync(new AuditQuery(Action: "login.failure"), Ct)).OrderBy(e => e.Id).ToList();
         Assert.Equal(
             [
                 ("198.51.100.7", "unknown user", 3),

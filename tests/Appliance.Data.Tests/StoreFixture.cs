@@ -11,7 +11,7 @@ namespace Appliance.Data.Tests;
 
 /// <summary>
 /// A real SQLite file in a temporary directory, a virtual clock, and the data services started the way the
-/// host starts them (every hosted service: migrations, WAL, <see cref="ConfigStore.InitializeAsync"/>).
+/// host starts them (every hosted service: migrations, WAL, loading the running revision).
 /// <see cref="RestartAsync"/> stops the services and starts a new provider over the same file and clock.
 /// </summary>
 public sealed class StoreFixture : IAsyncDisposable
@@ -33,13 +33,22 @@ public sealed class StoreFixture : IAsyncDisposable
     public string Directory { get; }
     public FakeTimeProvider Time { get; }
     public ServiceProvider Services { get; private set; } = null!;
+    /// <summary>The pending configuration as a whole: settings, import, status, edit notifications.</summary>
     public IConfigStore Store => Services.GetRequiredService<IConfigStore>();
+    public IWanStore Wans => Services.GetRequiredService<IWanStore>();
+    public IRuleStore Rules => Services.GetRequiredService<IRuleStore>();
+    public IRevisionLog Revisions => Services.GetRequiredService<IRevisionLog>();
+    /// <summary>What the engine sees.</summary>
+    public IRunningConfigSource Running => Services.GetRequiredService<IRunningConfigSource>();
+    public IAuditLog Audit => Services.GetRequiredService<IAuditLog>();
 
     /// <param name="time">A virtual clock of the test's own (one that misbehaves on purpose, say); a plain one at <see cref="Epoch"/> by default.</param>
     /// <param name="configure">Options or services of the test's own, e.g. a small audit bound.</param>
-    public static async Task<StoreFixture> StartAsync(CancellationToken ct, FakeTimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    /// <param name="directory">A data directory the test prepared (an older database, say); a new empty one by default. It is deleted on dispose.</param>
+    public static async Task<StoreFixture> StartAsync(
+        CancellationToken ct, FakeTimeProvider? time = null, Action<IServiceCollection>? configure = null, string? directory = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "appliance-data-tests", Guid.NewGuid().ToString("N"));
+        directory ??= NewDirectory();
         var fixture = new StoreFixture(directory, time ?? new FakeTimeProvider(Epoch), configure);
         try
         {
@@ -67,6 +76,9 @@ public sealed class StoreFixture : IAsyncDisposable
         }
         Services = await StartServicesAsync(Directory, Time, Faults, _configure, ct);
     }
+
+    /// <summary>A fresh directory under the temporary directory, not created yet.</summary>
+    public static string NewDirectory() => Path.Combine(Path.GetTempPath(), "appliance-data-tests", Guid.NewGuid().ToString("N"));
 
     public async Task<ApplianceDbContext> CreateDbContextAsync(CancellationToken ct) =>
         await Services.GetRequiredService<IDbContextFactory<ApplianceDbContext>>().CreateDbContextAsync(ct);

@@ -67,6 +67,26 @@ public class EngineReconcilerTests
     }
 
     [Fact]
+    public async Task Nothing_is_reconciled_until_the_running_revision_is_loaded()
+    {
+        await using var engine = new Engine();
+        var loaded = new TaskCompletionSource();
+        engine.Source.Ready = loaded.Task;
+
+        await engine.Reconciler.StartAsync(Ct);
+
+        // Waiting for the store, the reconciler has not even started its loop: no pass can touch the kernel.
+        Assert.Null(engine.Loop);
+        Assert.Equal(0, engine.Reconciler.Passes);
+        Assert.Null(engine.Kernel.Ruleset);
+
+        loaded.SetResult();
+
+        await Wait.UntilAsync(() => engine.Runs(1), "revision 1 to run once loaded");
+        Assert.NotNull(engine.Kernel.Ruleset);
+    }
+
+    [Fact]
     public async Task A_revision_the_kernel_refuses_is_reported_failed_and_the_last_good_state_stays()
     {
         await using var engine = new Engine();

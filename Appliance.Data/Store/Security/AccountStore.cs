@@ -186,15 +186,6 @@ public sealed partial class AccountStore : IDisposable, IAsyncDisposable
             : null;
     }
 
-    /// <summary>Records a sign-out or another account event that changes nothing stored.</summary>
-    public Task AuditAsync(ChangeContext who, string action, string target, string details, CancellationToken ct = default) =>
-        WriteAsync(async db =>
-        {
-            AuditLog.Add(db, Now(), who, action, target, details);
-            await db.SaveChangesAsync(ct);
-            return true;
-        }, ct);
-
     /// <summary>Writes what the audit trail still owes, then releases everything.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using Appliance.Data.Entities;
 using Appliance.Data.Store;
+using Appliance.Engine.Configuration;
 using Appliance.Web.Live;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -32,6 +33,12 @@ public sealed partial class ApplyBar
     private IConfigStore Store { get; set; } = null!;
 
     [Inject]
+    private IRevisionLog Revisions { get; set; } = null!;
+
+    [Inject]
+    private IRunningConfigSource Running { get; set; } = null!;
+
+    [Inject]
     private LiveStatusFeed Feed { get; set; } = null!;
 
     [Inject]
@@ -54,7 +61,7 @@ public sealed partial class ApplyBar
         }
         await RefreshAsync();
         // Opened after a revert (a reload, another browser): the newest revision says what happened to the last try.
-        if (_awaiting is null && (await Store.ListRevisionsAsync()).FirstOrDefault() is { Status: RevisionStatus.Reverted } newest)
+        if (_awaiting is null && (await Revisions.ListAsync()).FirstOrDefault() is { Status: RevisionStatus.Reverted } newest)
         {
             _reverted = newest;
         }
@@ -96,11 +103,11 @@ public sealed partial class ApplyBar
             if (_watching is { } id)
             {
                 _watching = null;
-                var ended = (await Store.GetRevisionAsync(id)).Revision;
+                var ended = (await Revisions.GetAsync(id)).Revision;
                 _reverted = ended.Status == RevisionStatus.Reverted ? ended : null;
             }
         }
-        _changes = _status.HasChanges ? ConfigDiff.Between(Store.Current.Config, await Store.GetPendingAsync()) : [];
+        _changes = _status.HasChanges ? ConfigDiff.Between(Running.Current.Config, await Store.GetPendingAsync()) : [];
     }
 
     private async Task ApplyAsync()
@@ -112,7 +119,7 @@ public sealed partial class ApplyBar
         var who = caller.Who;
         await RunAsync(async () =>
         {
-            if (await TryAsync(() => Store.ApplyAsync(_comment, _confirmSeconds, who)))
+            if (await TryAsync(() => Revisions.ApplyAsync(_comment, _confirmSeconds, who)))
             {
                 (_comment, _confirmSeconds, _reverted) = (null, 0, null);
             }
@@ -128,7 +135,7 @@ public sealed partial class ApplyBar
         var who = caller.Who;
         await RunAsync(async () =>
         {
-            if (await TryAsync(() => Store.ConfirmAsync(who)))
+            if (await TryAsync(() => Revisions.ConfirmAsync(who)))
             {
                 _watching = null;
             }

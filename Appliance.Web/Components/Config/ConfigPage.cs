@@ -15,9 +15,6 @@ public abstract class ConfigPage : AppPage, IDisposable
     private IDisposable? _subscription;
 
     [Inject]
-    protected IConfigStore Store { get; set; } = null!;
-
-    [Inject]
     protected LiveStatusFeed Feed { get; set; } = null!;
 
     /// <summary>Operators and admins edit; viewers only read, so edit controls are not rendered for them.</summary>

@@ -239,6 +239,8 @@ public sealed class HubRelayTests : IAsyncDisposable
 
     private sealed class FixedConfig(ConfigSnapshot snapshot) : IRunningConfigSource
     {
+        public Task Ready => Task.CompletedTask;
+
         public ConfigSnapshot Current => snapshot;
 
         public IDisposable Subscribe(Action<ConfigSnapshot> onChanged) => new Unsubscribe();

@@ -2,7 +2,7 @@ using Appliance.Engine.Configuration;
 
 namespace Appliance.Engine.Tests.Fakes;
 
-/// <summary>Behaves like the config store: a failed revision is dropped and the previous one runs again.</summary>
+/// <summary>Behaves like the revision log: a failed revision is dropped and the previous one runs again.</summary>
 internal sealed class FakeConfigSource(ConfigSnapshot initial) : IRunningConfigSource
 {
     private readonly Lock _lock = new();
@@ -10,6 +10,9 @@ internal sealed class FakeConfigSource(ConfigSnapshot initial) : IRunningConfigS
     private readonly Queue<Exception> _markFailedFaults = new();
     private readonly List<(long RevisionId, string Error)> _failed = [];
     private readonly ListenerSet<ConfigSnapshot> _subscribers = new();
+
+    /// <summary>Loaded at once unless a test holds it back, as a database still migrating does.</summary>
+    public Task Ready { get; set; } = Task.CompletedTask;
 
     public ConfigSnapshot Current
     {

@@ -78,7 +78,7 @@ public sealed class FirmwareApiTests : IAsyncDisposable
         Assert.Single(_installer.Installed);
         Assert.Contains(steps, s => s.Operation == "uploading");
         Assert.Contains(steps, s => s.Operation == "installing" && s.Percent == 100);
-        var audit = await _factory.Services.GetRequiredService<IConfigStore>().ListAuditAsync(20, Ct);
+        var audit = await _factory.Services.GetRequiredService<IAuditLog>().ListAsync(20, Ct);
         Assert.Contains(audit, a => a.Action == "firmware.upload");
         Assert.Contains(audit, a => a.Action == "firmware.install");
     }
@@ -148,7 +148,7 @@ public sealed class FirmwareApiTests : IAsyncDisposable
 
         await reboot.ExpectAsync(HttpStatusCode.Accepted, Ct);
         Assert.Equal(1, _reboot.Count);
-        var audit = await _factory.Services.GetRequiredService<IConfigStore>().ListAuditAsync(20, Ct);
+        var audit = await _factory.Services.GetRequiredService<IAuditLog>().ListAsync(20, Ct);
         Assert.Contains(audit, a => a.Action == "firmware.reboot");
     }
 

@@ -15,8 +15,8 @@ public sealed class ApplyBarTests : ConfigComponentTest
 
     private async Task ApplyBaselineAsync()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1", weight: 1), Tester, Ct);
-        await Store.ApplyAsync("baseline", 0, Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1", weight: 1), Tester, Ct);
+        await RevisionLog.ApplyAsync("baseline", 0, Tester, Ct);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class ApplyBarTests : ConfigComponentTest
         Assert.Empty(cut.FindAll("[data-testid='apply-bar']"));
 
         // As the REST API does it: straight to the store, no page involved.
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
 
         cut.WaitForAssertion(() => Assert.Contains("WAN lte", cut.Find("[data-testid='apply-bar']").TextContent, StringComparison.Ordinal));
     }
@@ -46,9 +46,9 @@ public sealed class ApplyBarTests : ConfigComponentTest
     public async Task The_bar_shows_the_pending_changes_against_the_running_revision_without_the_hub_key()
     {
         await ApplyBaselineAsync();
-        var dsl = await Store.GetWanAsync("dsl", Ct);
-        await Store.UpdateWanAsync("dsl", dsl.Value with { Weight = 7 }, dsl.Version, Tester, Ct);
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        var dsl = await WanStore.GetAsync("dsl", Ct);
+        await WanStore.UpdateAsync("dsl", dsl.Value with { Weight = 7 }, dsl.Version, Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
         var settings = await Store.GetSettingsAsync(Ct);
         await Store.UpdateSettingsAsync(settings.Value with { Hub = settings.Value.Hub with { Address = "203.0.113.200", Key = HubKey } }, settings.Version, Tester, Ct);
 
@@ -82,20 +82,20 @@ public sealed class ApplyBarTests : ConfigComponentTest
         bar.Find("button[data-testid='apply']").Click();
 
         bar.WaitForAssertion(() => Assert.Empty(bar.FindAll("[data-testid='apply-bar']")));
-        var revision = (await Store.ListRevisionsAsync(Ct))[0];
+        var revision = (await RevisionLog.ListAsync(Ct))[0];
         Assert.Equal(2, revision.Id);
         Assert.Equal("more weight on dsl", revision.Comment);
         Assert.Equal("admin", revision.Author);
         Assert.Equal(RevisionStatus.Applied, revision.Status);
-        Assert.Equal(2, Store.Current.RevisionId);
-        Assert.Equal(4, Store.Current.Config.Wans[0].Weight);
+        Assert.Equal(2, Running.Current.RevisionId);
+        Assert.Equal(4, Running.Current.Config.Wans[0].Weight);
     }
 
     [Fact]
     public async Task Apply_with_a_confirm_countdown_shows_it_ticking_and_confirming_keeps_the_revision()
     {
         await ApplyBaselineAsync();
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
         var cut = RenderBar();
         cut.Find("input[data-testid='apply-comment']").Change("try lte");
         cut.Find("input[data-testid='apply-confirm-seconds']").Change("60");
@@ -104,7 +104,7 @@ public sealed class ApplyBarTests : ConfigComponentTest
 
         cut.WaitForAssertion(() => Assert.Equal(60, SecondsLeft(cut)));
         Assert.NotNull(cut.Find("button[data-testid='confirm']"));
-        Assert.Equal(RevisionStatus.Pending, (await Store.GetRevisionAsync(2, Ct)).Revision.Status);
+        Assert.Equal(RevisionStatus.Pending, (await RevisionLog.GetAsync(2, Ct)).Revision.Status);
         // The countdown redraws by itself, once a second.
         Clock.Advance(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() => Assert.Equal(59, SecondsLeft(cut)));
@@ -117,10 +117,10 @@ public sealed class ApplyBarTests : ConfigComponentTest
         Assert.Empty(cut.FindAll("[data-testid='apply-bar']"));
         // Confirmed: the deadline passing changes nothing any more.
         Clock.Advance(TimeSpan.FromSeconds(120));
-        var kept = (await Store.GetRevisionAsync(2, Ct)).Revision;
+        var kept = (await RevisionLog.GetAsync(2, Ct)).Revision;
         Assert.Equal(RevisionStatus.Confirmed, kept.Status);
         Assert.Null(kept.ConfirmDeadline);
-        Assert.Equal(2, Store.Current.RevisionId);
+        Assert.Equal(2, Running.Current.RevisionId);
         Assert.Empty(cut.FindAll("[data-testid='reverted']"));
     }
 
@@ -128,7 +128,7 @@ public sealed class ApplyBarTests : ConfigComponentTest
     public async Task An_unconfirmed_apply_is_reverted_by_the_store_and_the_bar_says_so()
     {
         await ApplyBaselineAsync();
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
         var cut = RenderBar();
         cut.Find("input[data-testid='apply-confirm-seconds']").Change("30");
         cut.Find("button[data-testid='apply']").Click();
@@ -139,8 +139,8 @@ public sealed class ApplyBarTests : ConfigComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("Revision 2 was reverted", cut.Find("[data-testid='reverted']").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid='countdown']"));
-        Assert.Equal(1, Store.Current.RevisionId);
-        Assert.Equal(RevisionStatus.Reverted, (await Store.GetRevisionAsync(2, Ct)).Revision.Status);
+        Assert.Equal(1, Running.Current.RevisionId);
+        Assert.Equal(RevisionStatus.Reverted, (await RevisionLog.GetAsync(2, Ct)).Revision.Status);
         // The edit is still pending, ready to apply again.
         Assert.Contains("WAN lte", cut.Find("[data-testid='diff']").TextContent, StringComparison.Ordinal);
     }
@@ -149,10 +149,10 @@ public sealed class ApplyBarTests : ConfigComponentTest
     public async Task A_bar_opened_after_a_revert_says_that_the_newest_revision_was_reverted()
     {
         await ApplyBaselineAsync();
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
-        await Store.ApplyAsync("risky", 10, Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await RevisionLog.ApplyAsync("risky", 10, Tester, Ct);
         Clock.Advance(TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => Store.Current.RevisionId == 1);
+        await WaitUntilAsync(() => Running.Current.RevisionId == 1);
 
         var cut = RenderBar();
 
@@ -174,7 +174,7 @@ public sealed class ApplyBarTests : ConfigComponentTest
     public async Task An_apply_from_a_bar_whose_user_was_demoted_meanwhile_is_refused_and_nothing_runs()
     {
         await ApplyBaselineAsync();
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
         await Accounts.CreateAsync(new Appliance.Data.Store.Security.NewUser("root", "roots-long-password", UserRole.Admin), Tester, Ct);
         var cut = RenderBar();
 
@@ -182,13 +182,13 @@ public sealed class ApplyBarTests : ConfigComponentTest
         cut.Find("button[data-testid='apply']").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Your session has ended", cut.Find("[data-testid='apply-error']").TextContent, StringComparison.Ordinal));
-        Assert.Single(await Store.ListRevisionsAsync(Ct));
+        Assert.Single(await RevisionLog.ListAsync(Ct));
     }
 
     [Fact]
     public async Task A_viewer_gets_no_apply_bar()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1"), Tester, Ct);
         var auth = AddAuthorization();
         auth.SetAuthorized("vera");
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, "viewer"));

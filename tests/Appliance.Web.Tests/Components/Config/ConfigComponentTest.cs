@@ -15,7 +15,7 @@ using Microsoft.Extensions.Hosting;
 namespace Appliance.Web.Tests.Components.Config;
 
 /// <summary>
-/// A config component test: a real <see cref="ConfigStore"/> on a temporary SQLite file, started the way the host
+/// A config component test: the real configuration stores on a temporary SQLite file, started the way the host
 /// starts it, and a <see cref="LiveStatusFeed"/> that hears of running revisions and edits as the status broadcaster would tell it.
 /// The signed-in admin is a real user of that database with a real session, and every change re-checks it there.
 /// </summary>
@@ -30,7 +30,12 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 
     protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
+    /// <summary>The pending configuration as a whole: settings, import, status.</summary>
     protected IConfigStore Store { get; private set; } = null!;
+    protected IWanStore WanStore { get; private set; } = null!;
+    protected IRuleStore RuleStore { get; private set; } = null!;
+    protected IRevisionLog RevisionLog { get; private set; } = null!;
+    protected IRunningConfigSource Running { get; private set; } = null!;
 
     /// <summary>The hub's register of edges, in the same database.</summary>
     protected HubEdgeStore Edges { get; private set; } = null!;
@@ -59,8 +64,17 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
             await hosted.StartAsync(Ct);
         }
         Store = _data.GetRequiredService<IConfigStore>();
+        WanStore = _data.GetRequiredService<IWanStore>();
+        RuleStore = _data.GetRequiredService<IRuleStore>();
+        RevisionLog = _data.GetRequiredService<IRevisionLog>();
+        Running = _data.GetRequiredService<IRunningConfigSource>();
         Edges = _data.GetRequiredService<HubEdgeStore>();
         Services.AddSingleton(Store);
+        Services.AddSingleton(WanStore);
+        Services.AddSingleton(RuleStore);
+        Services.AddSingleton(RevisionLog);
+        Services.AddSingleton(Running);
+        Services.AddSingleton(_data.GetRequiredService<IAuditLog>());
         Services.AddSingleton(Edges);
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
@@ -72,7 +86,7 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Services.AddSingleton(Accounts);
         Services.AddSingleton(_data.GetRequiredService<ApiTokenStore>());
         Services.AddSingleton<ICallerRoles>(sp => new StoredCallerRoles(sp.GetRequiredService<AccountStore>(), sp.GetRequiredService<ApiTokenStore>()));
-        _broadcast = Store.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
+        _broadcast = Running.Subscribe(s => Feed.Publish(new ConfigAppliedUpdate(new ConfigAppliedEvent(s.RevisionId, s.AppliedAt))));
         _edits = Store.SubscribeEdits(() => Feed.Publish(new ConfigEditedUpdate()));
     }
 

@@ -13,7 +13,7 @@ public sealed class ImportTests : ConfigComponentTest
     [Fact]
     public async Task An_invalid_document_shows_the_validation_errors_and_changes_nothing()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1", weight: 2), Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1", weight: 2), Tester, Ct);
         var before = ConfigJson.Serialize(await Store.GetPendingAsync(Ct));
         var document = new ApplianceConfig { Wans = [Wan("lte", "wwan0", weight: 0), Wan("cable", "eth2")] };
         var cut = Render<ImportExport>();
@@ -28,13 +28,13 @@ public sealed class ImportTests : ConfigComponentTest
     [Fact]
     public async Task A_file_that_is_not_a_configuration_is_refused_and_changes_nothing()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1"), Tester, Ct);
         var cut = Render<ImportExport>();
 
         Upload(cut, """{ "wans": [ { "name": "dsl", "colour": "blue" } ] }""");
 
         cut.WaitForAssertion(() => Assert.Contains("is not a configuration document", cut.Find("[data-testid='import-error']").TextContent, StringComparison.Ordinal));
-        Assert.Equal("eth1", Assert.Single(await Store.ListWansAsync(Ct)).Value.Interface);
+        Assert.Equal("eth1", Assert.Single(await WanStore.ListAsync(Ct)).Value.Interface);
     }
 
     [Fact]

@@ -12,12 +12,12 @@ public sealed class RulesPageTests : ConfigComponentTest
         foreach (var description in descriptions)
         {
             var rule = new Rule { Description = description, Protocol = RuleProtocol.Tcp, Destination = "203.0.113.0/24", DestinationPorts = "443" };
-            ids.Add((await Store.CreateRuleAsync(rule, null, Tester, Ct)).Value.Id);
+            ids.Add((await RuleStore.CreateAsync(rule, null, Tester, Ct)).Value.Id);
         }
         return [.. ids];
     }
 
-    private async Task<string[]> StoredOrderAsync() => (await Store.ListRulesAsync(Ct)).Select(r => r.Value.Description).ToArray();
+    private async Task<string[]> StoredOrderAsync() => (await RuleStore.ListAsync(Ct)).Select(r => r.Value.Description).ToArray();
 
     private static string[] ShownOrder(IRenderedComponent<Rules> cut) =>
         cut.FindAll("[data-testid='rule-row-description']").Select(d => d.TextContent.Trim()).ToArray();
@@ -67,6 +67,6 @@ public sealed class RulesPageTests : ConfigComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("ports need protocol tcp or udp", FieldText(cut, "rule-ports"), StringComparison.Ordinal));
         Assert.DoesNotContain("ports need", FieldText(cut, "rule-source"), StringComparison.Ordinal);
-        Assert.Empty(await Store.ListRulesAsync(Ct));
+        Assert.Empty(await RuleStore.ListAsync(Ct));
     }
 }

@@ -47,11 +47,11 @@ public sealed class SettingsAndRevisionsTests : ConfigComponentTest
     [Fact]
     public async Task Rolling_back_from_the_revisions_page_runs_the_old_revision_again_as_a_new_one()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1", weight: 1), Tester, Ct);
-        await Store.ApplyAsync("one", 0, Tester, Ct);
-        var dsl = await Store.GetWanAsync("dsl", Ct);
-        await Store.UpdateWanAsync("dsl", dsl.Value with { Weight = 9 }, dsl.Version, Tester, Ct);
-        await Store.ApplyAsync("two", 0, Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1", weight: 1), Tester, Ct);
+        await RevisionLog.ApplyAsync("one", 0, Tester, Ct);
+        var dsl = await WanStore.GetAsync("dsl", Ct);
+        await WanStore.UpdateAsync("dsl", dsl.Value with { Weight = 9 }, dsl.Version, Tester, Ct);
+        await RevisionLog.ApplyAsync("two", 0, Tester, Ct);
         var cut = Render<Revisions>();
 
         cut.Find("button[data-testid='revision-view-1']").Click();
@@ -61,8 +61,8 @@ public sealed class SettingsAndRevisionsTests : ConfigComponentTest
         cut.Find("button[data-testid='rollback']").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("rollback to 1", cut.Find("[data-testid='revision-status-3']").TextContent, StringComparison.Ordinal));
-        var newest = (await Store.ListRevisionsAsync(Ct))[0];
+        var newest = (await RevisionLog.ListAsync(Ct))[0];
         Assert.Equal((3L, "back to one", RevisionStatus.Applied, (long?)1), (newest.Id, newest.Comment, newest.Status, newest.RollbackOf));
-        Assert.Equal(1, Store.Current.Config.Wans[0].Weight);
+        Assert.Equal(1, Running.Current.Config.Wans[0].Weight);
     }
 }

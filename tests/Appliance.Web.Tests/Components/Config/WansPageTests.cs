@@ -25,7 +25,7 @@ public sealed class WansPageTests : ConfigComponentTest
         cut.WaitForAssertion(() => Assert.Contains("must be between 1 and 1000", FieldText(cut, "wan-weight"), StringComparison.Ordinal));
         Assert.DoesNotContain("must be between", FieldText(cut, "wan-tier"), StringComparison.Ordinal);
         Assert.DoesNotContain("must be between", FieldText(cut, "wan-name"), StringComparison.Ordinal);
-        Assert.Empty(await Store.ListWansAsync(Ct));
+        Assert.Empty(await WanStore.ListAsync(Ct));
         // The form stays open with what was typed, so the user can correct it.
         Assert.Equal("dsl", cut.Find("input[data-testid='wan-name']").GetAttribute("value"));
     }
@@ -42,7 +42,7 @@ public sealed class WansPageTests : ConfigComponentTest
         var row = cut.Find("[data-testid='wan-list'] tbody tr");
         Assert.Contains("dsl", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("eth1", row.TextContent, StringComparison.Ordinal);
-        var stored = Assert.Single(await Store.ListWansAsync(Ct)).Value;
+        var stored = Assert.Single(await WanStore.ListAsync(Ct)).Value;
         Assert.Equal(5, stored.Weight);
         Assert.Equal(["198.51.100.1", "tcp://203.0.113.5:443"], stored.Probes.Targets);
     }
@@ -50,18 +50,18 @@ public sealed class WansPageTests : ConfigComponentTest
     [Fact]
     public async Task Saving_an_edit_of_a_wan_changed_meanwhile_shows_a_conflict_and_keeps_the_other_change()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1", weight: 2), Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1", weight: 2), Tester, Ct);
         var cut = Render<Wans>();
         cut.Find("[data-testid='wan-edit-dsl']").Click();
         cut.Find("input[data-testid='wan-weight']").Change("9");
         // Someone else saves first.
-        var current = await Store.GetWanAsync("dsl", Ct);
-        await Store.UpdateWanAsync("dsl", current.Value with { Weight = 3 }, current.Version, Tester, Ct);
+        var current = await WanStore.GetAsync("dsl", Ct);
+        await WanStore.UpdateAsync("dsl", current.Value with { Weight = 3 }, current.Version, Tester, Ct);
 
         cut.Find("[data-testid='wan-save']").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("changed this since you opened it", cut.Find("[data-testid='conflict']").TextContent, StringComparison.Ordinal));
-        Assert.Equal(3, (await Store.GetWanAsync("dsl", Ct)).Value.Weight);
+        Assert.Equal(3, (await WanStore.GetAsync("dsl", Ct)).Value.Weight);
         Assert.Contains(">3<", cut.Find("[data-testid='wan-list'] tbody tr").InnerHtml, StringComparison.Ordinal);
     }
 
@@ -76,19 +76,19 @@ public sealed class WansPageTests : ConfigComponentTest
         cut.Find("[data-testid='wan-save']").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Your session has ended", cut.Markup, StringComparison.Ordinal));
-        Assert.Empty(await Store.ListWansAsync(Ct));
+        Assert.Empty(await WanStore.ListAsync(Ct));
     }
 
     [Fact]
     public async Task Deleting_a_wan_removes_it_from_the_store_and_the_list()
     {
-        await Store.CreateWanAsync(Wan("dsl", "eth1"), Tester, Ct);
-        await Store.CreateWanAsync(Wan("lte", "wwan0"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("dsl", "eth1"), Tester, Ct);
+        await WanStore.CreateAsync(Wan("lte", "wwan0"), Tester, Ct);
         var cut = Render<Wans>();
 
         cut.Find("[data-testid='wan-delete-dsl']").Click();
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid='wan-list'] tbody tr")));
-        Assert.Equal("lte", Assert.Single(await Store.ListWansAsync(Ct)).Value.Name);
+        Assert.Equal("lte", Assert.Single(await WanStore.ListAsync(Ct)).Value.Name);
     }
 }

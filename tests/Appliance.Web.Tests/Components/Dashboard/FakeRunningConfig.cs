@@ -5,6 +5,8 @@ namespace Appliance.Web.Tests.Components.Dashboard;
 /// <summary>A running config the test sets directly.</summary>
 internal sealed class FakeRunningConfig : IRunningConfigSource
 {
+    public Task Ready => Task.CompletedTask;
+
     public ConfigSnapshot Current { get; set; } = ConfigSnapshot.None;
 
     public FakeRunningConfig WithWans(params WanLink[] wans)

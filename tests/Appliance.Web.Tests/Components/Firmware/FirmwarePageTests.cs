@@ -32,7 +32,7 @@ public sealed class FirmwarePageTests : ComponentTest
         Services.AddSingleton(_progress);
         Services.AddSingleton(new BootMark());
         Services.AddSingleton(_live);
-        Services.AddSingleton(AuditOnlyStore.Create());
+        Services.AddSingleton<IAuditLog>(new WriteOnlyAuditLog());
     }
 
     [Fact]
@@ -129,13 +129,14 @@ public sealed class FirmwarePageTests : ComponentTest
         Directory.Delete(_staging, recursive: true);
     }
 
-    /// <summary>A store that takes audit entries and nothing else: the page writes only those.</summary>
-    public class AuditOnlyStore : System.Reflection.DispatchProxy
+    /// <summary>An audit log that takes entries and reads none: the page only writes them.</summary>
+    private sealed class WriteOnlyAuditLog : IAuditLog
     {
-        public static IConfigStore Create() => Create<IConfigStore, AuditOnlyStore>();
+        public Task RecordAsync(ChangeContext who, string action, string target, string details, CancellationToken ct = default) => Task.CompletedTask;
 
-        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
-            targetMethod?.Name == nameof(IConfigStore.AuditAsync) ? Task.CompletedTask : throw new NotSupportedException(targetMethod?.Name);
+        public Task<IReadOnlyList<AuditEntry>> ListAsync(int limit = 200, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken ct = default) => throw new NotSupportedException();
     }
 
     private sealed class RecordingReboot : ISystemReboot
