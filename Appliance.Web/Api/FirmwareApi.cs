@@ -54,7 +54,7 @@ internal static class FirmwareApi
             .Refused(StatusCodes.Status413PayloadTooLarge, "The bundle is larger than Firmware:MaxBundleBytes (GET /api/v1/firmware says how large).")
             .Refused(StatusCodes.Status422UnprocessableEntity,
                 "The bundle was refused: not signed by a trusted key, or not for this product; the problem's `compatible` and `version` say what it is.")
-            .InstallerUnavailable();
+            .Refused(StatusCodes.Status503ServiceUnavailable, "The installer (RAUC) does not answer.");
 
         firmware.MapPost("/install", async (HttpContext http, FirmwareService service, IConfigStore store, CancellationToken ct) =>
             {
@@ -94,11 +94,8 @@ internal static class FirmwareApi
             .Produces(StatusCodes.Status202Accepted)
             .Refused(StatusCodes.Status409Conflict, "An upload or install is under way; reboot when it has finished.")
             .Refused(StatusCodes.Status422UnprocessableEntity, "The system refused the reboot.")
-            .InstallerUnavailable();
+            .Refused(StatusCodes.Status503ServiceUnavailable, "The system bus does not answer, so the reboot was not asked for.");
     }
-
-    private static RouteHandlerBuilder InstallerUnavailable(this RouteHandlerBuilder builder) =>
-        builder.Refused(StatusCodes.Status503ServiceUnavailable, "The installer (RAUC) or the system's reboot service does not answer.");
 
     /// <summary>
     /// The bundle is the raw request body, whatever its Content-Type: documented for clients, while the endpoint keeps

@@ -10,6 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../scripts/lib/common.sh"
 root=$(repo_root)
 require_root "the appliance's engine runs in a network namespace of its own (ip netns)"
+ensure_packages "${KERNEL_PACKAGES[@]}"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   ensure_packages nodejs npm
 fi
@@ -24,9 +25,11 @@ export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIF
 
 # npm ci once per lock file; later runs find the packages in place (and npm's own cache serves a reinstall offline).
 # --ignore-scripts: none of these packages needs an install script, and one would only report usage.
-modules=${APPLIANCE_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/appliance/openapi-checks}/$(sha256sum "$here/package-lock.json" | cut -c1-16)
+cache=${APPLIANCE_NPM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/appliance/openapi-checks}
+modules=$cache/$(sha256sum "$here/package-lock.json" | cut -c1-16)
 if [ ! -f "$modules/.installed" ]; then
-  rm -rf "$modules"
+  # The packages of an older lock file are not needed again (only folders named like ours are touched).
+  [ -d "$cache" ] && find "$cache" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{16}' -exec rm -rf {} +
   mkdir -p "$modules"
   cp "$here/package.json" "$here/package-lock.json" "$modules/"
   (cd "$modules" && npm ci --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
@@ -64,6 +67,7 @@ ip -n "$ns" link set wan0-peer up
 export Appliance__DataDirectory=$work/data
 cd "$root/Appliance.Web"
 token=$(dotnet "$dll" token create --name openapi-client --role admin)
+[[ "$token" == apl_* ]] || die "the console command printed no token: $token"
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 url=http://127.0.0.1:$port
 # No installer on this bus address: the firmware service reports itself unavailable instead of asking the machine's.
@@ -86,13 +90,15 @@ cp "$here/tsconfig.json" "$here/client.test.ts" "$work/client/"
 ln -s "$modules/node_modules" "$work/client/node_modules"
 
 cd "$work/lint"
-echo "openapi: Redocly CLI (recommended-strict)"
+echo "openapi: Redocly CLI (recommended-strict), at $((SECONDS - start))s"
 "$bin/redocly" lint openapi.json --config redocly.yaml --format stylish
-echo "openapi: Spectral (spectral:oas)"
+echo "openapi: Spectral (spectral:oas), at $((SECONDS - start))s"
 "$bin/spectral" lint openapi.json --ruleset .spectral.yaml --fail-severity warn
-echo "openapi: openapi-typescript, tsc, client test"
+echo "openapi: openapi-typescript, tsc, client test, at $((SECONDS - start))s"
 cd "$work/client"
-"$bin/openapi-typescript" ../lint/openapi.json --output schema.d.ts
+# A .ts file, so tsc checks the generated types although it skips the packages' declaration files.
+"$bin/openapi-typescript" ../lint/openapi.json --output schema.ts
 "$bin/tsc" -p tsconfig.json
+echo "openapi: client test, at $((SECONDS - start))s"
 APPLIANCE_URL=$url APPLIANCE_TOKEN=$token node --test out/client.test.js
 echo "openapi: passed in $((SECONDS - start))s"

@@ -46,7 +46,7 @@ internal static class AccessResponses
             }
             if (RequiredRole(metadata, reading) is { } role)
             {
-                ApiResponses.Merge(metadata, StatusCodes.Status403Forbidden, typeof(ProblemDetails), $"The caller's role is below {role}.");
+                ApiResponses.Merge(metadata, StatusCodes.Status403Forbidden, typeof(ProblemDetails), $"The caller's role is too low: this needs {role}.");
             }
         }
         if (metadata.OfType<EnableRateLimitingAttribute>().Any())
@@ -56,14 +56,14 @@ internal static class AccessResponses
         }
     }
 
-    /// <summary>The lowest role the endpoint's policies let through, when some role is refused; null when any caller passes.</summary>
+    /// <summary>The roles the endpoint's policies let through, when some role is refused; null when any caller passes.</summary>
     private static string? RequiredRole(IList<object> metadata, bool reading)
     {
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
         if (policies.Contains(AppPolicies.Admin))
         {
-            return "admin";
+            return "the admin role";
         }
-        return policies.Contains(AppPolicies.Operator) || (policies.Contains(AppPolicies.ReadOrOperate) && !reading) ? "operator" : null;
+        return policies.Contains(AppPolicies.Operator) || (policies.Contains(AppPolicies.ReadOrOperate) && !reading) ? "the operator or admin role" : null;
     }
 }

@@ -30,7 +30,7 @@ internal static class ConditionalRequests
     public static RouteHandlerBuilder AcceptsIfMatch(this RouteHandlerBuilder builder, string what) =>
         builder
             .Refused(StatusCodes.Status400BadRequest, "If-Match is not an ETag this API returned.")
-            .Refused(StatusCodes.Status412PreconditionFailed, $"If-Match names a version {what} no longer has: it was changed since it was read.")
+            .Refused(StatusCodes.Status412PreconditionFailed, $"If-Match names an old version of {what}: it was changed since it was read.")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.Parameters ??= [];
