@@ -1,3 +1,5 @@
+using Appliance.Web.Api.OpenApi;
+
 namespace Appliance.Web.Api;
 
 /// <summary>Maps every REST endpoint under /api/v1, and the Prometheus /metrics.</summary>
@@ -6,7 +8,8 @@ internal static class ApplianceApi
     public static IEndpointRouteBuilder MapApplianceApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1")
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .Refused(StatusCodes.Status500InternalServerError, "The appliance could not complete the request; its log says why.")
+            .ProducesAccessProblems();
         api.MapWansApi();
         api.MapRulesApi();
         api.MapSettingsApi();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -18,13 +19,21 @@ internal static class AuthApi
     /// <param name="Kind">user (signed in with a password) or token.</param>
     public sealed record Caller(string Name, string Role, string Kind);
 
+    /// <param name="SetupRequired">True until the first admin is created: the appliance ships without a password.</param>
+    public sealed record SignInStatus(bool SetupRequired);
+
+    /// <param name="HeaderName">The header that carries the token.</param>
+    /// <param name="Token">The token for this session.</param>
+    public sealed record AntiforgeryToken(string HeaderName, string? Token);
+
     public static void MapAuthApi(this RouteGroupBuilder api)
     {
-        var auth = api.MapGroup("/auth").WithTags("Sign-in");
+        var auth = api.MapGroup("/auth").WithTags(ApiTags.SignIn);
 
-        auth.MapGet("/status", async (AccountStore accounts, CancellationToken ct) => TypedResults.Ok(new { setupRequired = !await accounts.HasUsersAsync(ct) }))
+        auth.MapGet("/status", async (AccountStore accounts, CancellationToken ct) => TypedResults.Ok(new SignInStatus(!await accounts.HasUsersAsync(ct))))
             .AllowAnonymous()
-            .WithName("GetSignInStatus").WithSummary("Whether the appliance still needs its first admin (it ships without a password)");
+            .WithName("GetSignInStatus").WithSummary("Whether setup is needed")
+            .WithDescription("Whether the appliance still needs its first admin (POST /api/v1/auth/setup). Needs no credentials.");
 
         auth.MapPost("/setup", async (Credentials body, HttpContext http, AccountStore accounts, CancellationToken ct) =>
             {
@@ -32,27 +41,39 @@ internal static class AuthApi
                 return await SignInAsync(http, accounts, body, ct);
             })
             .AllowAnonymous().RequireRateLimiting(SecurityServiceCollectionExtensions.SignInRateLimit)
-            .WithName("Setup").WithSummary("Create the first admin and sign in; refused (409) once any user exists")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("Setup").WithSummary("Create the first admin")
+            .WithDescription("On a fresh appliance: creates the first admin with this name and password and signs in (sets the session cookie). " +
+                "Refused once any user exists. Needs no credentials.")
+            .Produces<Caller>()
+            .RefusedInvalid("The user name or password is not acceptable: `errors` says why.")
+            .Refused(StatusCodes.Status409Conflict, "The appliance has a user already; sign in instead.");
 
         auth.MapPost("/login", (Credentials body, HttpContext http, AccountStore accounts, CancellationToken ct) => SignInAsync(http, accounts, body, ct))
             .AllowAnonymous().RequireRateLimiting(SecurityServiceCollectionExtensions.SignInRateLimit)
-            .WithName("Login").WithSummary("Sign in with user name and password; sets the session cookie")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status423Locked).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithName("Login").WithSummary("Sign in")
+            .WithDescription("Checks the user name and password and sets the session cookie, for a browser. Automation uses a bearer token instead. " +
+                "Repeated failures lock the account for a while.")
+            .Produces<Caller>()
+            .Refused(StatusCodes.Status401Unauthorized, "Wrong user name or password.")
+            .Refused(StatusCodes.Status423Locked, "Too many failed sign-ins: the account is locked until the time the detail names.");
 
         auth.MapPost("/logout", async (HttpContext http, IAuditLog audit, CancellationToken ct) =>
             {
                 await SignOutAsync(http, audit, ct);
                 return TypedResults.NoContent();
             })
-            .WithName("Logout").WithSummary("End the session");
+            .WithName("Logout").WithSummary("Sign out")
+            .WithDescription("Ends the session of the cookie it is sent with. With a bearer token it does nothing (revoke the token instead).");
 
         auth.MapGet("/me", (HttpContext http) => TypedResults.Ok(CallerOf(http.User)))
-            .WithName("GetCaller").WithSummary("Who the request is authenticated as, with which role");
+            .WithName("GetCaller").WithSummary("Who am I")
+            .WithDescription("Who the request is authenticated as, with which role, and whether by password (user) or token.");
 
         auth.MapGet("/antiforgery", (HttpContext http, IAntiforgery antiforgery) =>
-                TypedResults.Ok(new { headerName = CookieAntiforgeryMiddleware.HeaderName, token = antiforgery.GetAndStoreTokens(http).RequestToken }))
-            .WithName("GetAntiforgeryToken").WithSummary("The token a browser session sends in X-XSRF-TOKEN with every change");
+                TypedResults.Ok(new AntiforgeryToken(CookieAntiforgeryMiddleware.HeaderName, antiforgery.GetAndStoreTokens(http).RequestToken)))
+            .WithName("GetAntiforgeryToken").WithSummary("Get the antiforgery token")
+            .WithDescription($"The token a browser session sends in {CookieAntiforgeryMiddleware.HeaderName} with every change; " +
+                "it also sets the cookie the token is checked against. Bearer token callers need none.");
 
         auth.MapPut("/password", async (PasswordChange body, HttpContext http, AccountStore accounts, CancellationToken ct) =>
             {
@@ -69,8 +90,11 @@ internal static class AuthApi
                 // The stamp changed: sign in again so this session goes on while the others end.
                 return await SignInAsync(http, accounts, new Credentials(name, body.NewPassword), ct);
             })
-            .WithName("ChangeOwnPassword").WithSummary("Change your own password (other sessions end)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithName("ChangeOwnPassword").WithSummary("Change your password")
+            .WithDescription("Changes the signed-in user's own password, given the current one. This session goes on with a new cookie; the user's other sessions end.")
+            .Produces<Caller>()
+            .RefusedInvalid("The new password is not acceptable: `errors` says why.")
+            .Refused(StatusCodes.Status403Forbidden, "The current password is wrong, or the caller is a token (tokens have no password).");
     }
 
     public static Caller CallerOf(ClaimsPrincipal user) =>

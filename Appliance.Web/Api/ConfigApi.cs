@@ -1,6 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
-
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
@@ -11,40 +11,51 @@ internal static class ConfigApi
     /// <summary>Body of apply and rollback.</summary>
     /// <param name="Comment">Why the change is made; shown in the history.</param>
     /// <param name="ConfirmSeconds">When &gt; 0 the change reverts by itself unless confirmed within this many seconds.</param>
-    public sealed record ApplyRequest(string? Comment, int ConfirmSeconds = 0);
+    public sealed record ApplyRequest(string? Comment = null, int ConfirmSeconds = 0);
 
     public static void MapConfigApi(this RouteGroupBuilder api)
     {
-        var config = api.MapGroup("/config").WithTags("Configuration").RequireAuthorization(AppPolicies.ReadOrOperate);
+        var config = api.MapGroup("/config").WithTags(ApiTags.Configuration).RequireAuthorization(AppPolicies.ReadOrOperate);
 
         config.MapGet("/revisions", async (IRevisionLog revisions, CancellationToken ct) => TypedResults.Ok(await revisions.ListAsync(ct)))
-            .WithName("ListRevisions").WithSummary("Revision history, newest first");
+            .WithName("ListRevisions").WithSummary("List the revisions")
+            .WithDescription("Every applied revision, newest first, with its status (`pending` while it waits for confirmation, `applied`, `confirmed`, `reverted`, `failed`), author and comment.");
 
         config.MapGet("/revisions/{id:long}", async (long id, IRevisionLog revisions, CancellationToken ct) =>
             {
                 var revision = await revisions.GetAsync(id, ct);
                 return TypedResults.Ok(revision with { Config = SettingsApi.MaskSecrets(revision.Config) });
             })
-            .WithName("GetRevision").WithSummary("One revision with the configuration it holds (the hub key masked)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetRevision").WithSummary("Get one revision")
+            .WithDescription($"One revision with the whole configuration it holds; the hub key is shown as `{SettingsApi.SecretMask}`.")
+            .NoSuchRevision();
 
         config.MapGet("/pending", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingStatusAsync(ct)))
-            .WithName("GetPendingStatus").WithSummary("Whether the pending configuration differs from the running revision");
+            .WithName("GetPendingStatus").WithSummary("Compare pending and running")
+            .WithDescription("Whether the pending configuration differs from the running revision, i.e. whether there is something to apply.");
 
         config.MapPost("/apply", async (ApplyRequest? request, HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
                 TypedResults.Ok(await revisions.ApplyAsync(request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
-            .WithName("Apply").WithSummary("Apply the pending configuration as a new revision")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("Apply").WithSummary("Apply the pending configuration")
+            .WithDescription("Makes the pending configuration a new revision, which the engine puts in force at once. With `confirmSeconds` > 0 " +
+                "(commit-confirm) the revision reverts by itself unless POST /api/v1/config/confirm keeps it in time: a change that cuts " +
+                "the admin off undoes itself. The body is optional.")
+            .RefusedInvalid("The request is invalid (comment too long, confirmSeconds out of range) or the pending configuration cannot be applied: `errors` says why.")
+            .Refused(StatusCodes.Status409Conflict, "Another revision is waiting for confirmation: confirm it or roll back first.");
 
         config.MapPost("/confirm", async (HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
                 TypedResults.Ok(await revisions.ConfirmAsync(http.ChangeContext(), ct)))
-            .WithName("Confirm").WithSummary("Keep the revision that is waiting for confirmation")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("Confirm").WithSummary("Confirm the revision on trial")
+            .WithDescription("Keeps the revision that was applied with commit-confirm and is waiting for confirmation; it no longer reverts.")
+            .Refused(StatusCodes.Status409Conflict, "No revision is waiting for confirmation (none was applied with confirmSeconds, or it reverted already).");
 
         config.MapPost("/rollback/{id:long}", async (long id, ApplyRequest? request, HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
                 TypedResults.Ok(await revisions.RollbackAsync(id, request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
-            .WithName("Rollback").WithSummary("Run an earlier revision again, as a new revision")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("Rollback").WithSummary("Roll back to a revision")
+            .WithDescription("Runs an earlier revision's configuration again as a new revision (optionally with commit-confirm) and makes it the pending " +
+                "configuration. A revision waiting for confirmation is abandoned. The body is optional.")
+            .RefusedInvalid("The request is invalid, or the revision cannot be applied with this firmware: `errors` says why.")
+            .NoSuchRevision();
 
         config.MapGet("/export", async (bool? includeSecrets, HttpContext http, IConfigStore store, IAuditLog audit, CancellationToken ct) =>
             {
@@ -60,8 +71,12 @@ internal static class ConfigApi
                 await audit.RecordAsync(http.ChangeContext(), "config.export", "config", "with secrets", ct);
                 return Results.Ok(pending);
             })
-            .WithName("Export").WithSummary("The whole pending configuration as one JSON document; the hub key masked unless an admin asks with ?includeSecrets=true")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithName("Export").WithSummary("Export the pending configuration")
+            .WithDescription($"The whole pending configuration as one JSON document, ready for POST /api/v1/config/import. The hub key is shown as " +
+                $"`{SettingsApi.SecretMask}` unless an admin asks with `?includeSecrets=true` (audited).")
+            .Produces<ApplianceConfig>()
+            .Refused(StatusCodes.Status400BadRequest, "`?includeSecrets=` is not true or false.")
+            .Refused(StatusCodes.Status403Forbidden, "`?includeSecrets=true` from a caller who is not an admin.");
 
         config.MapPost("/import", async (ApplianceConfig document, HttpContext http, IConfigStore store, CancellationToken ct) =>
             {
@@ -74,7 +89,12 @@ internal static class ConfigApi
                 await store.ImportAsync(document, http.ChangeContext(), ct);
                 return TypedResults.Ok(SettingsApi.MaskSecrets(await store.GetPendingAsync(ct)));
             })
-            .WithName("Import").WithSummary("Replace the pending configuration; an invalid document changes nothing; a masked hub key keeps the stored one")
-            .ProducesValidationProblem();
+            .WithName("Import").WithSummary("Import a configuration")
+            .WithDescription($"Replaces the whole pending configuration (WANs, rules, settings) with the document; nothing runs until it is applied. " +
+                $"An invalid document changes nothing. A hub key of `{SettingsApi.SecretMask}` keeps the stored key. The answer is the new pending configuration.")
+            .RefusedInvalid("The document is invalid: `errors` names every field to fix; nothing was changed.");
     }
+
+    private static RouteHandlerBuilder NoSuchRevision(this RouteHandlerBuilder builder) =>
+        builder.Refused(StatusCodes.Status404NotFound, "No revision has this id.");
 }

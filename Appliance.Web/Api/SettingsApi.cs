@@ -1,6 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
-
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
@@ -13,7 +13,7 @@ internal static class SettingsApi
 
     public static void MapSettingsApi(this RouteGroupBuilder api)
     {
-        var settings = api.MapGroup("/settings").WithTags("Settings").RequireAuthorization(AppPolicies.ReadOrOperate);
+        var settings = api.MapGroup("/settings").WithTags(ApiTags.Settings).RequireAuthorization(AppPolicies.ReadOrOperate);
 
         settings.MapGet("/", async (HttpContext http, IConfigStore store, CancellationToken ct) =>
             {
@@ -21,7 +21,9 @@ internal static class SettingsApi
                 http.SetETag(current.Version);
                 return TypedResults.Ok(Mask(current.Value));
             })
-            .WithName("GetSettings").WithSummary("Get the pending settings (the hub key is masked)");
+            .WithName("GetSettings").WithSummary("Get the settings")
+            .WithDescription($"The pending role, LAN and hub settings. The hub key is shown as `{SecretMask}`.")
+            .ReturnsETag();
 
         settings.MapPut("/", async (ApplianceSettings body, HttpContext http, IConfigStore store, CancellationToken ct) =>
             {
@@ -34,8 +36,10 @@ internal static class SettingsApi
                 http.SetETag(updated.Version);
                 return TypedResults.Ok(Mask(updated.Value));
             })
-            .WithName("UpdateSettings").WithSummary("Replace the settings; send the masked key back to keep it")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithName("UpdateSettings").WithSummary("Replace the settings")
+            .WithDescription($"Replaces the pending settings; they take effect when the configuration is applied. Send the masked key (`{SecretMask}`) back to keep the stored one.")
+            .ReturnsETag().AcceptsIfMatch("the settings")
+            .RefusedInvalid("The settings are invalid: `errors` names every field to fix.");
     }
 
     private static ApplianceSettings Mask(ApplianceSettings s) =>

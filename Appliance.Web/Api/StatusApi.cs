@@ -1,6 +1,7 @@
 using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
 using Appliance.Engine.Status;
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
@@ -12,12 +13,17 @@ internal static class StatusApi
     {
         api.MapGet("/status", (IEngineStatusSource engine) => TypedResults.Ok(engine.Current))
             .RequireAuthorization(AppPolicies.Viewer)
-            .WithTags("Status").WithName("GetStatus").WithSummary("Engine and per-WAN state; says so when the engine is not running");
+            .WithTags(ApiTags.Status).WithName("GetStatus").WithSummary("Get the live status")
+            .WithDescription("The engine's state (the revision in force, its loops, warnings) and each WAN's health, rates, sessions and bonding paths. " +
+                "When the engine is not running the answer says so and why.");
 
         api.MapGet("/events", async (string? wan, int? limit, HealthEventStore events, CancellationToken ct) =>
                 TypedResults.Ok(await events.ListAsync(wan, limit ?? 200, ct)))
             .RequireAuthorization(AppPolicies.Viewer)
-            .WithTags("Status").WithName("ListEvents").WithSummary("WAN state changes (time, WAN, from, to, reason), newest first; ?wan= and ?limit= (default 200)");
+            .WithTags(ApiTags.Status).WithName("ListEvents").WithSummary("List WAN state changes")
+            .WithDescription("WAN state changes (time, WAN, from, to, reason), newest first. `?wan=` keeps one WAN's; `?limit=` caps the count " +
+                "(default 200, 1 to 1000).")
+            .Refused(StatusCodes.Status400BadRequest, "`?limit=` is not a whole number.");
 
         api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit,
                 IAuditLog audit, AccountStore accounts, CancellationToken ct) =>
@@ -27,10 +33,12 @@ internal static class StatusApi
                 return TypedResults.Ok(await audit.ListAsync(new AuditQuery(actor, action, since, until, limit ?? 200), ct));
             })
             .RequireAuthorization(AppPolicies.Operator)
-            .WithTags("Status").WithName("ListAudit")
-            .WithSummary("Audit trail, newest first: sign-ins, configuration, users, tokens, certificates. Filters: ?actor=, ?action= (e.g. login or config.apply), ?since=, ?until= (ISO 8601), ?limit= (default 200)")
-            .WithDescription("Repeated failed sign-ins from one source (an address or IPv6 /64) for one user name, or for unknown names, within " +
+            .WithTags(ApiTags.Status).WithName("ListAudit").WithSummary("List the audit trail")
+            .WithDescription("Who did what, newest first: sign-ins, configuration, users, tokens, certificates, firmware. Filters: `?actor=`, " +
+                "`?action=` (e.g. login or config.apply), `?since=` and `?until=` (ISO 8601), `?limit=` (default 200, 1 to 10000). " +
+                "Repeated failed sign-ins from one source (an address or IPv6 /64) for one user name, or for unknown names, within " +
                 "Appliance:Audit:FailureWindowMinutes share one entry: `count` says how many, `time` is the first and `lastAt` the last. " +
-                "The trail is bounded by Appliance:Audit:MaxEntries and MaxAgeDays; the oldest entries go first and an `audit.pruned` entry says how many went.");
+                "The trail is bounded by Appliance:Audit:MaxEntries and MaxAgeDays; the oldest entries go first and an `audit.pruned` entry says how many went.")
+            .Refused(StatusCodes.Status400BadRequest, "`?since=` or `?until=` is not an ISO 8601 time, or `?limit=` not a whole number.");
     }
 }

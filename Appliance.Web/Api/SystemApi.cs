@@ -1,4 +1,5 @@
 using Appliance.Data.Store;
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
@@ -10,10 +11,11 @@ internal static class SystemApi
 
     public static void MapSystemApi(this RouteGroupBuilder api)
     {
-        var system = api.MapGroup("/system").WithTags("System").RequireAuthorization(AppPolicies.Admin);
+        var system = api.MapGroup("/system").WithTags(ApiTags.System).RequireAuthorization(AppPolicies.Admin);
 
         system.MapGet("/https-certificate", (HttpsCertificate https) => TypedResults.Ok(HttpsCertificate.Describe(https.Current)))
-            .WithName("GetHttpsCertificate").WithSummary("The certificate HTTPS presents (self-signed until one is uploaded)");
+            .WithName("GetHttpsCertificate").WithSummary("Get the HTTPS certificate")
+            .WithDescription("Subject, issuer, validity and SHA-256 fingerprint of the certificate HTTPS presents; self-signed until one is uploaded.");
 
         system.MapPut("/https-certificate", async (CertificateUpload body, HttpContext http, HttpsCertificate https, IAuditLog audit, TimeProvider time, CancellationToken ct) =>
             {
@@ -37,7 +39,9 @@ internal static class SystemApi
                 await audit.RecordAsync(http.ChangeContext(), "certificate.replace", "https certificate", $"{info.Subject}, valid until {info.NotAfter:u}, sha256 {info.Sha256Fingerprint}", ct);
                 return Results.Ok(info);
             })
-            .WithName("ReplaceHttpsCertificate").WithSummary("Install a certificate and key (PEM); used from the next connection on")
-            .ProducesValidationProblem();
+            .WithName("ReplaceHttpsCertificate").WithSummary("Replace the HTTPS certificate")
+            .WithDescription("Installs a certificate and its private key, both PEM; HTTPS presents it from the next connection on.")
+            .Produces<CertificateInfo>()
+            .RefusedInvalid("The certificate or key is missing, unreadable, expired or not a pair: `errors` says why.");
     }
 }

@@ -1,4 +1,5 @@
 using Appliance.Engine.Telemetry;
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,8 +32,10 @@ internal static class TelemetryApi
                 return TypedResults.Ok(await history.QueryAsync(wan!, since, ct));
             })
             .RequireAuthorization(AppPolicies.Viewer)
-            .ProducesValidationProblem()
-            .WithTags("Status").WithName("GetLinkHistory")
-            .WithSummary("One WAN's history, oldest first: 1 s samples for the last 15 minutes, 1 min aggregates (mean rates, rtt, jitter, loss; worst state; last sessions and subflows) before. ?wan= (required), ?hours= 1 to 24 (default 1). A WAN without history (unknown or new) gives an empty list.");
+            .WithTags(ApiTags.Status).WithName("GetLinkHistory").WithSummary("Get a WAN's link history")
+            .WithDescription("One WAN's history behind the dashboard's charts, oldest first: 1 s samples for the last 15 minutes, 1 min aggregates " +
+                "(mean rates, rtt, jitter, loss; worst state; last sessions and subflows) before. `?wan=` (required), `?hours=` 1 to 24 (default 1). " +
+                "A WAN without history (unknown or new) gives an empty list.")
+            .RefusedInvalid("`?wan=` is missing or `?hours=` is out of range: `errors` names them. Or `?hours=` is not a whole number.");
     }
 }

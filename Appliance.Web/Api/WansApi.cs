@@ -1,6 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration;
-
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
@@ -10,11 +10,12 @@ internal static class WansApi
 {
     public static void MapWansApi(this RouteGroupBuilder api)
     {
-        var wans = api.MapGroup("/wans").WithTags("WANs").RequireAuthorization(AppPolicies.ReadOrOperate);
+        var wans = api.MapGroup("/wans").WithTags(ApiTags.Wans).RequireAuthorization(AppPolicies.ReadOrOperate);
 
         wans.MapGet("/", async (IWanStore store, CancellationToken ct) =>
                 TypedResults.Ok((await store.ListAsync(ct)).Select(w => w.Value).ToList()))
-            .WithName("ListWans").WithSummary("List the WANs of the pending configuration");
+            .WithName("ListWans").WithSummary("List the WANs")
+            .WithDescription("Every WAN of the pending configuration, in the order they were added. What runs is the applied revision: see GET /api/v1/config/pending.");
 
         wans.MapGet("/{name}", async (string name, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
@@ -22,8 +23,9 @@ internal static class WansApi
                 http.SetETag(wan.Version);
                 return TypedResults.Ok(wan.Value);
             })
-            .WithName("GetWan").WithSummary("Get one WAN; its ETag is the version to send back in If-Match")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetWan").WithSummary("Get one WAN")
+            .WithDescription("One WAN of the pending configuration. Its ETag is the version to send back in If-Match when changing it.")
+            .ReturnsETag().NoSuchWan();
 
         wans.MapPost("/", async (WanLink wan, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
@@ -31,8 +33,9 @@ internal static class WansApi
                 http.SetETag(created.Version);
                 return TypedResults.Created($"/api/v1/wans/{Uri.EscapeDataString(created.Value.Name)}", created.Value);
             })
-            .WithName("CreateWan").WithSummary("Add a WAN to the pending configuration")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("CreateWan").WithSummary("Add a WAN")
+            .WithDescription("Adds a WAN to the pending configuration; it is used once the configuration is applied. Fields left out take their defaults.")
+            .ReturnsETag().InvalidWan().Refused(StatusCodes.Status409Conflict, "A WAN of that name exists already.");
 
         wans.MapPut("/{name}", async (string name, WanLink wan, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
@@ -41,15 +44,24 @@ internal static class WansApi
                 http.SetETag(updated.Version);
                 return TypedResults.Ok(updated.Value);
             })
-            .WithName("UpdateWan").WithSummary("Replace a WAN (optionally only if If-Match still matches)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithName("UpdateWan").WithSummary("Replace a WAN")
+            .WithDescription("Replaces every field of the WAN (the name may be left out, and cannot change: rules and history refer to it). " +
+                "Send the ETag of what was read in If-Match to be refused instead of overwriting someone else's change.")
+            .ReturnsETag().InvalidWan().NoSuchWan().AcceptsIfMatch("the WAN");
 
         wans.MapDelete("/{name}", async (string name, HttpContext http, IWanStore store, CancellationToken ct) =>
             {
                 await store.DeleteAsync(name, http.IfMatchVersion(), http.ChangeContext(), ct);
                 return TypedResults.NoContent();
             })
-            .WithName("DeleteWan").WithSummary("Remove a WAN that no rule uses")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .WithName("DeleteWan").WithSummary("Remove a WAN")
+            .WithDescription("Removes the WAN from the pending configuration. A WAN that a rule names cannot be removed: change or delete those rules first.")
+            .NoSuchWan().AcceptsIfMatch("the WAN").Refused(StatusCodes.Status409Conflict, "A rule uses the WAN.");
     }
+
+    private static RouteHandlerBuilder NoSuchWan(this RouteHandlerBuilder builder) =>
+        builder.Refused(StatusCodes.Status404NotFound, "No WAN has this name.");
+
+    private static RouteHandlerBuilder InvalidWan(this RouteHandlerBuilder builder) =>
+        builder.RefusedInvalid("The WAN is invalid, or would make the configuration invalid: `errors` names every field to fix.");
 }

@@ -3,6 +3,7 @@ using Appliance.Engine.Configuration;
 using Appliance.Engine;
 using Appliance.Engine.Firmware;
 using Appliance.Web.Api;
+using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Pages;
 using Appliance.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
@@ -49,12 +50,7 @@ public static class ApplianceHostExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Multi-WAN appliance API";
-            document.Info.Description = "Configure WANs, rules and settings, apply revisions, register the edges a hub accepts, and read live status.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddApplianceOpenApi();
         // The systemd watchdog pings only while these pass.
         builder.Services.AddHealthChecks().AddCheck<EngineLoopsHealthCheck>(EngineLoopsHealthCheck.Name);
         // Component libraries' files (_content/…) are served from the build output too, not only in Development:
@@ -80,7 +76,7 @@ public static class ApplianceHostExtensions
 
         // The API's description and reference need a signed-in caller like everything else (the fallback policy).
         app.MapOpenApi();
-        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Multi-WAN appliance API"));
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle(ApplianceOpenApi.Title));
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapApplianceApi();
         app.MapSignInPages();

@@ -12,7 +12,7 @@ public sealed partial class OpenApiTests : ApiTest
     private static partial Regex RouteParameter();
 
     /// <summary><c>/api/v1/rules/{id:int}</c> → <c>/api/v1/rules/{id}</c>; a trailing slash is not part of the path.</summary>
-    private static string Normalise(string pattern)
+    internal static string Normalise(string pattern)
     {
         var path = RouteParameter().Replace(pattern, m => "{" + m.Groups[2].Value + "}");
         return path.Length > 1 ? path.TrimEnd('/') : path;
