@@ -17,20 +17,21 @@ internal sealed partial class DatabaseInitializer(
     DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken ct)
     {
         try
         {
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                await db.Database.MigrateAsync(cancellationToken);
+                await db.Database.MigrateAsync(ct);
                 // WAL lets the UI and API read while the engine or an apply writes; it persists in the file.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-                LogMigrated(logger, db.Database.GetDbConnection().DataSource);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+                var dataSource = db.Database.GetDbConnection().DataSource;
+                LogMigrated(logger, dataSource);
             }
-            await revisions.InitializeAsync(cancellationToken);
-            await edges.InitializeAsync(cancellationToken);
-            await history.InitializeAsync(cancellationToken);
+            await revisions.InitializeAsync(ct);
+            await edges.InitializeAsync(ct);
+            await history.InitializeAsync(ct);
         }
         catch (Exception ex)
         {
@@ -40,7 +41,7 @@ internal sealed partial class DatabaseInitializer(
         readiness.Complete();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database {DataSource} is up to date")]
     private static partial void LogMigrated(ILogger logger, string dataSource);

@@ -117,7 +117,8 @@ public sealed partial class EngineReconciler(
             await applier.ApplyAsync(desired, ct);
             bonding.Set(desired.Bonding);
             status.Applied(desired, links);
-            LogApplied(logger, snapshot.RevisionId, desired.Wans.Count(w => w.Usable), desired.Wans.Count);
+            var usable = desired.Wans.Count(w => w.Usable);
+            LogApplied(logger, snapshot.RevisionId, usable, desired.Wans.Count);
         }
         catch (KernelApplyException ex)
         {

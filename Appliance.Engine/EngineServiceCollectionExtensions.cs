@@ -68,12 +68,12 @@ public static class EngineServiceCollectionExtensions
 
     private sealed class DisabledEngine(EngineStatusTracker status) : Microsoft.Extensions.Hosting.IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken ct)
         {
             status.NotRunning("engine not running: disabled by configuration (Appliance:Engine:Enabled=false)");
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }

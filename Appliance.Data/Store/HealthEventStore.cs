@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Appliance.Data.Store;
 
 /// <summary>Keeps WAN state changes in the database, at most <see cref="MaxEvents"/> of them, and tells live listeners.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its SemaphoreSlim is used only as an async lock (WaitAsync/Release); without a wait handle it holds nothing to free.")]
 public sealed partial class HealthEventStore : IHealthEventSink
 {
     /// <summary>A flapping link must not fill the disk: older events are dropped beyond this.</summary>

@@ -15,5 +15,5 @@ public interface IRevisionLog
     /// <summary>Restores an earlier revision as a new revision (pending configuration included).</summary>
     Task<RevisionInfo> RollbackAsync(long revisionId, string? comment, int confirmSeconds, ChangeContext who, CancellationToken ct = default);
     /// <summary>The engine could not apply the revision; the previous good one runs again.</summary>
-    Task MarkFailedAsync(long revisionId, string error, CancellationToken ct = default);
+    Task MarkFailedAsync(long revisionId, string reason, CancellationToken ct = default);
 }

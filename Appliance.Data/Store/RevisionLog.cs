@@ -127,7 +127,7 @@ public sealed partial class RevisionLog : IRevisionLog, IDisposable
             };
         }, ct);
 
-    public Task MarkFailedAsync(long revisionId, string error, CancellationToken ct = default) =>
+    public Task MarkFailedAsync(long revisionId, string reason, CancellationToken ct = default) =>
         WriteAsync(async db =>
         {
             var revision = await db.Revisions.FirstOrDefaultAsync(r => r.Id == revisionId, ct) ?? throw NotFound(revisionId);
@@ -137,9 +137,9 @@ public sealed partial class RevisionLog : IRevisionLog, IDisposable
             }
             var wasAwaiting = revision.Status == RevisionStatus.Pending;
             revision.Status = RevisionStatus.Failed;
-            revision.Error = error;
+            revision.Error = reason;
             revision.ConfirmDeadline = null;
-            Audit(db, ChangeContext.System, "config.failed", $"revision {revisionId}", error);
+            Audit(db, ChangeContext.System, "config.failed", $"revision {revisionId}", reason);
             await db.SaveChangesAsync(ct);
             return new RevisionChange<bool>(true) { EndsCountdown = wasAwaiting, Running = await LoadRunningAsync(db, ct) };
         }, ct);

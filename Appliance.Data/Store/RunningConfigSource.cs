@@ -11,6 +11,6 @@ internal sealed class RunningConfigSource(RunningConfigPublisher running, Revisi
 
     public IDisposable Subscribe(Action<ConfigSnapshot> onChanged) => running.Subscribe(onChanged);
 
-    public Task MarkFailedAsync(long revisionId, string error, CancellationToken ct = default) =>
-        revisions.MarkFailedAsync(revisionId, error, ct);
+    public Task MarkFailedAsync(long revisionId, string reason, CancellationToken ct = default) =>
+        revisions.MarkFailedAsync(revisionId, reason, ct);
 }

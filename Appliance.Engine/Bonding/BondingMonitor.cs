@@ -96,7 +96,7 @@ public sealed class BondingMonitor
         var buffers = _buffers;
         return new BondingStatus(
             _role, _state, _peer, Volatile.Read(ref _active), Interlocked.Read(ref _total), Interlocked.Read(ref _failed),
-            Interlocked.Read(ref Counters.Up), Interlocked.Read(ref Counters.Down), _lastError, paths, edges)
+            Counters.Up, Counters.Down, _lastError, paths, edges)
         {
             FallbackSessions = Interlocked.Read(ref _fallback),
             ActiveFallbackSessions = Volatile.Read(ref _activeFallback),

@@ -54,11 +54,11 @@ public static class DuplexRelay
             }
             if (Up)
             {
-                Interlocked.Add(ref Counters.Up, bytes);
+                Counters.AddUp(bytes);
             }
             else
             {
-                Interlocked.Add(ref Counters.Down, bytes);
+                Counters.AddDown(bytes);
             }
         }
     }

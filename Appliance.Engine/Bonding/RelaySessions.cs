@@ -19,15 +19,15 @@ public sealed class RelaySessions(TimeProvider time)
 
     /// <summary>Registers a session, or returns null when <paramref name="limit"/> sessions are open already.</summary>
     /// <param name="edge">Hub: the edge the session belongs to. Edge: null.</param>
-    /// <param name="stopping">Cancelling it (the relay stopping) cancels the session too.</param>
-    public RelaySession? TryOpen(int limit, EdgeCredential? edge, IPEndPoint destination, CancellationToken stopping)
+    /// <param name="ct">Cancelling it (the relay ct) cancels the session too.</param>
+    public RelaySession? TryOpen(int limit, EdgeCredential? edge, IPEndPoint destination, CancellationToken ct)
     {
         if (Interlocked.Increment(ref _count) > limit)
         {
             Interlocked.Decrement(ref _count);
             return null;
         }
-        var session = new RelaySession(this, Interlocked.Increment(ref _nextId), edge, destination, time, stopping);
+        var session = new RelaySession(this, Interlocked.Increment(ref _nextId), edge, destination, time, ct);
         _sessions[session.Id] = session;
         return session;
     }
@@ -103,10 +103,10 @@ public sealed class RelaySession : IDisposable
     private long _lastActive;
     private volatile string? _closedBecause;
 
-    internal RelaySession(RelaySessions owner, long id, EdgeCredential? edge, IPEndPoint destination, TimeProvider time, CancellationToken stopping)
+    internal RelaySession(RelaySessions owner, long id, EdgeCredential? edge, IPEndPoint destination, TimeProvider time, CancellationToken ct)
     {
         (_owner, Id, Edge, Destination, _time) = (owner, id, edge, destination, time);
-        _cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _lastActive = time.GetTimestamp();
     }
 

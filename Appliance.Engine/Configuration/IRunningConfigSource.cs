@@ -12,5 +12,5 @@ public interface IRunningConfigSource
     IDisposable Subscribe(Action<ConfigSnapshot> onChanged);
 
     /// <summary>The revision failed to apply; the source falls back to the previous good one.</summary>
-    Task MarkFailedAsync(long revisionId, string error, CancellationToken ct = default);
+    Task MarkFailedAsync(long revisionId, string reason, CancellationToken ct = default);
 }

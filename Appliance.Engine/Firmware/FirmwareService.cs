@@ -9,6 +9,7 @@ namespace Appliance.Engine.Firmware;
 /// (never held in memory), checked with RAUC's Info (signature, compatible, version) and kept only if installable;
 /// every step goes to <see cref="FirmwareProgressFeed"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its SemaphoreSlim is used only as an async lock (WaitAsync/Release); without a wait handle it holds nothing to free.")]
 public sealed partial class FirmwareService(
     IRaucInstaller installer,
     ISystemReboot reboot,
@@ -34,13 +35,13 @@ public sealed partial class FirmwareService(
     /// <param name="declaredBytes">The size the client announced, for progress; null when unknown.</param>
     /// <exception cref="FirmwareBusyException">Another upload or install runs.</exception>
     /// <exception cref="BundleTooLargeException">More than <see cref="MaxBundleBytes"/> arrived.</exception>
-    public async Task<FirmwareCheck> UploadAsync(Stream body, string? fileName, long? declaredBytes, CancellationToken cancellationToken)
+    public async Task<FirmwareCheck> UploadAsync(Stream body, string? fileName, long? declaredBytes, CancellationToken ct)
     {
         if (declaredBytes > MaxBundleBytes)
         {
             throw new BundleTooLargeException(MaxBundleBytes);
         }
-        if (!await _busy.WaitAsync(0, cancellationToken))
+        if (!await _busy.WaitAsync(0, ct))
         {
             throw new FirmwareBusyException("a firmware upload or install is already under way");
         }
@@ -55,7 +56,7 @@ public sealed partial class FirmwareService(
             long written;
             try
             {
-                written = await CopyAsync(body, partial, declaredBytes, cancellationToken);
+                written = await CopyAsync(body, partial, declaredBytes, ct);
             }
             catch
             {
@@ -64,7 +65,7 @@ public sealed partial class FirmwareService(
                 throw;
             }
             Publish("checking", 0, $"Checking {name}");
-            var check = await CheckAsync(partial, name, written, cancellationToken);
+            var check = await CheckAsync(partial, name, written, ct);
             if (check.Installable)
             {
                 File.Move(partial, staged, overwrite: true);
@@ -85,9 +86,9 @@ public sealed partial class FirmwareService(
     }
 
     /// <summary>Starts installing the staged bundle; returns once RAUC accepted it is under way, progress follows on the feed.</summary>
-    public Task<Task> StartInstallAsync(CancellationToken cancellationToken)
+    public Task<Task> StartInstallAsync(CancellationToken ct)
     {
-        if (!_busy.Wait(0, cancellationToken))
+        if (!_busy.Wait(0, ct))
         {
             throw new FirmwareBusyException("a firmware upload or install is already under way");
         }
@@ -125,49 +126,49 @@ public sealed partial class FirmwareService(
         }
     }
 
-    public async Task RebootAsync(CancellationToken cancellationToken)
+    public async Task RebootAsync(CancellationToken ct)
     {
         if (Busy)
         {
             throw new FirmwareBusyException("a firmware upload or install is under way; reboot when it has finished");
         }
         Publish("rebooting", 0, "Rebooting");
-        await reboot.RebootAsync(cancellationToken);
+        await reboot.RebootAsync(ct);
     }
 
-    private async Task<FirmwareCheck> CheckAsync(string path, string name, long bytes, CancellationToken cancellationToken)
+    private async Task<FirmwareCheck> CheckAsync(string path, string name, long bytes, CancellationToken ct)
     {
         RaucBundleInfo info;
         try
         {
-            info = await installer.InfoAsync(path, cancellationToken);
+            info = await installer.InfoAsync(path, ct);
         }
         catch (RaucException ex) when (ex is not RaucUnavailableException)
         {
             return new FirmwareCheck(name, bytes, null, null, ex.Message);
         }
-        var status = await installer.GetStatusAsync(cancellationToken);
+        var status = await installer.GetStatusAsync(ct);
         return info.Compatible == status.Compatible
             ? new FirmwareCheck(name, bytes, info.Compatible, info.Version, null)
             : new FirmwareCheck(name, bytes, info.Compatible, info.Version,
                 $"the bundle is for '{info.Compatible}', but this appliance is '{status.Compatible}'");
     }
 
-    private async Task<long> CopyAsync(Stream body, string path, long? declaredBytes, CancellationToken cancellationToken)
+    private async Task<long> CopyAsync(Stream body, string path, long? declaredBytes, CancellationToken ct)
     {
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         var buffer = new byte[81920];
         long written = 0;
         var lastPercent = -1;
         int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
         {
             written += read;
             if (written > MaxBundleBytes)
             {
                 throw new BundleTooLargeException(MaxBundleBytes);
             }
-            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
             var percent = declaredBytes > 0 ? (int)Math.Min(100, written * 100 / declaredBytes.Value) : 0;
             if (percent != lastPercent)
             {

@@ -3,5 +3,5 @@ namespace Appliance.Engine.FirmwareSlots;
 /// <summary>Reboots the machine (and so the slot RAUC made primary).</summary>
 public interface ISystemReboot
 {
-    Task RebootAsync(CancellationToken cancellationToken);
+    Task RebootAsync(CancellationToken ct);
 }

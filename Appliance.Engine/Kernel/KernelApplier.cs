@@ -13,9 +13,10 @@ public sealed class KernelApplyException(string message, Exception? inner = null
 /// <c>nft -f</c>; routes, ip rules and sysctls reconciled by difference, touching only the appliance's own
 /// tables and rule priorities. Applying the same state twice issues no changing command.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its SemaphoreSlim is used only as an async lock (WaitAsync/Release); without a wait handle it holds nothing to free.")]
 public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger) : Health.IProbeReadiness
 {
-    private readonly MptcpApplier mptcp = new(runner);
+    private readonly MptcpApplier _mptcp = new(runner);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _reportedForeignRules = new(StringComparer.Ordinal);
     private DesiredState? _lastGood;
@@ -89,7 +90,7 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
         await ApplySysctlsAsync(desired.Sysctls, ct);
         if (desired.Mptcp is not null)
         {
-            await mptcp.ReconcileAsync(desired.Mptcp, ct);
+            await _mptcp.ReconcileAsync(desired.Mptcp, ct);
         }
     }
 

@@ -18,6 +18,8 @@ namespace Appliance.Engine.Planning;
 /// </remarks>
 internal static class RulesetRenderer
 {
+    private static readonly string[] CounterKinds = ["new", "tx", "rx"];
+
     private const string JhashSeed = "0x4d574e31";
     private const string BondMatch = "meta nfproto ipv4 meta l4proto tcp";
     private const string Mangle = "priority mangle";
@@ -60,7 +62,7 @@ internal static class RulesetRenderer
 
     private static void RenderCounters(StringBuilder t, SteeringPlan steering)
     {
-        var names = steering.Wans.SelectMany(w => new[] { "new", "tx", "rx" }.Select(kind => CounterName(w.Name, kind)));
+        var names = steering.Wans.SelectMany(w => CounterKinds.Select(kind => CounterName(w.Name, kind)));
         foreach (var name in steering.Bond is null ? names : names.Prepend(BondCounter))
         {
             t.Append("\tcounter ").Append(name).Append(" {\n\t}\n");

@@ -111,7 +111,7 @@ public sealed class EngineStatusTracker(
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
 
-    private List<WanStatus> Wans(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
+    private static List<WanStatus> Wans(DesiredState state, IReadOnlyDictionary<string, LinkHealth> health) =>
         state.Wans.Select(w =>
         {
             var link = health.GetValueOrDefault(w.Name) ?? LinkHealth.Unknown;

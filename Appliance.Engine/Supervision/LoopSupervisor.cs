@@ -20,22 +20,22 @@ public sealed partial class LoopSupervisor(LoopMonitor monitor, ILogger<LoopSupe
     public LoopMonitor Monitor => monitor;
 
     /// <summary>
-    /// Runs <paramref name="loop"/> until it returns or <paramref name="stopping"/> is cancelled, starting it again
+    /// Runs <paramref name="loop"/> until it returns or <paramref name="ct"/> is cancelled, starting it again
     /// after every failure. The loop reports its passes on the handle (<see cref="LoopHandle.Busy"/>,
     /// <see cref="LoopHandle.Done"/>); a pass that went well resets the pause to its shortest.
     /// </summary>
     /// <param name="stall">For a critical loop: when it counts as stalled (the watchdog then stops pinging).</param>
-    public async Task RunAsync(string name, Func<LoopHandle, CancellationToken, Task> loop, CancellationToken stopping, LoopStall? stall = null)
+    public async Task RunAsync(string name, Func<LoopHandle, CancellationToken, Task> loop, CancellationToken ct, LoopStall? stall = null)
     {
         using var handle = monitor.Register(name, stall);
-        while (!stopping.IsCancellationRequested)
+        while (!ct.IsCancellationRequested)
         {
             try
             {
-                await loop(handle, stopping);
+                await loop(handle, ct);
                 return;
             }
-            catch (Exception ex) when (stopping.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested)
             {
                 // Shutting down: whatever the loop was doing was cut short on purpose.
                 LogEndedOnStop(logger, name, ex);
@@ -53,7 +53,7 @@ public sealed partial class LoopSupervisor(LoopMonitor monitor, ILogger<LoopSupe
                 LogFailed(logger, name, handle.Failures, pause, ex);
                 try
                 {
-                    await Task.Delay(pause, monitor.Time, stopping);
+                    await Task.Delay(pause, monitor.Time, ct);
                 }
                 catch (OperationCanceledException)
                 {
@@ -67,7 +67,7 @@ public sealed partial class LoopSupervisor(LoopMonitor monitor, ILogger<LoopSupe
     /// Runs <paramref name="pass"/> now and then <paramref name="period"/> after each one ends; after a failed pass
     /// the next one waits for the backoff instead.
     /// </summary>
-    public Task RunPeriodicAsync(string name, TimeSpan period, Func<CancellationToken, Task> pass, CancellationToken stopping, LoopStall? stall = null) =>
+    public Task RunPeriodicAsync(string name, TimeSpan period, Func<CancellationToken, Task> pass, CancellationToken ct, LoopStall? stall = null) =>
         RunAsync(name, async (handle, ct) =>
         {
             while (true)
@@ -77,7 +77,7 @@ public sealed partial class LoopSupervisor(LoopMonitor monitor, ILogger<LoopSupe
                 handle.Done();
                 await Task.Delay(period, monitor.Time, ct);
             }
-        }, stopping, stall);
+        }, ct, stall);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loop {Loop} failed ({Failures} in a row); it starts again in {Pause}")]
     private static partial void LogFailed(ILogger logger, string loop, int failures, TimeSpan pause, Exception exception);

@@ -9,7 +9,7 @@ namespace Appliance.Web.Api;
 /// <summary>Turns store and request errors into RFC 9457 problem details; anything else is a 500 without internals.</summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         ProblemDetails problem = exception switch
         {

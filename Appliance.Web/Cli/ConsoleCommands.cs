@@ -56,7 +56,10 @@ public static class ConsoleCommands
             {
                 case "token create":
                     var expires = command.ExpiresDays is { } days ? DateTimeOffset.UtcNow.AddDays(days) : (DateTimeOffset?)null;
-                    var created = await host.Services.GetRequiredService<ApiTokenStore>().CreateAsync(new NewApiToken(command.Name, command.Role, expires), who, replace: command.Replace);
+                    var tokens = host.Services.GetRequiredService<ApiTokenStore>();
+                    var created = command.Replace
+                        ? await tokens.CreateOrReplaceAsync(new NewApiToken(command.Name, command.Role, expires), who)
+                        : await tokens.CreateAsync(new NewApiToken(command.Name, command.Role, expires), who);
                     await stdout.WriteLineAsync(created.Token);
                     break;
                 case "user create":

@@ -18,14 +18,14 @@ internal sealed class BackgroundServiceGuard(IServiceProvider services, IHostApp
 {
     private CancellationTokenRegistration _stopping;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken ct)
     {
         // Runs at once if the host is stopping already (a service that failed before this one started).
         _stopping = lifetime.ApplicationStopping.Register(ReportFailedServices);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken ct)
     {
         _stopping.Dispose();
         return Task.CompletedTask;

@@ -23,10 +23,10 @@ internal sealed partial class StatusBroadcaster(
     LoopSupervisor supervisor,
     ILogger<StatusBroadcaster> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        supervisor.RunAsync("live status", (_, ct) => BroadcastAsync(ct), stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken ct) =>
+        supervisor.RunAsync("live status", (_, ct) => BroadcastAsync(ct), ct);
 
-    private async Task BroadcastAsync(CancellationToken stoppingToken)
+    private async Task BroadcastAsync(CancellationToken ct)
     {
         using var linkEvents = events.Subscribe(change =>
         {
@@ -47,7 +47,7 @@ internal sealed partial class StatusBroadcaster(
             Send(hub.Clients.All.FirmwareProgress(progress));
         });
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await timer.WaitForNextTickAsync(ct))
         {
             var current = status.Current with { At = time.GetUtcNow() };
             Publish(new SnapshotUpdate(current));

@@ -31,6 +31,6 @@ internal sealed class CircuitAuthenticationStateProvider(ILoggerFactory loggerFa
         return await roles.CurrentRoleAsync(user, ct) is { } role && role == AppPolicies.RoleOf(user);
     }
 
-    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        IsStillValidAsync(authenticationState.User, cancellationToken);
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken ct) =>
+        IsStillValidAsync(authenticationState.User, ct);
 }

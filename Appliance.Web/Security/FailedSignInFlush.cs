@@ -8,13 +8,13 @@ namespace Appliance.Web.Security;
 /// </summary>
 internal sealed class FailedSignInFlush(AccountStore accounts) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken ct)
     {
         try
         {
-            await accounts.FlushFailuresAsync(cancellationToken);
+            await accounts.FlushFailuresAsync(ct);
         }
         catch (ObjectDisposedException)
         {

@@ -45,7 +45,7 @@ public sealed class ApplyLatencyBench(string prefix, int rules, int coldSamples,
         finally
         {
             // Not cancellable: the namespace goes also when the run was cancelled or failed.
-            var deleted = await host.RunAsync("ip", ["netns", "del", ns]);
+            var deleted = await host.RunAsync("ip", ["netns", "del", ns], ct: CancellationToken.None);
             if (!deleted.Succeeded)
             {
                 await log.WriteLineAsync($"warning: could not delete namespace {ns}: {deleted.Stderr.Trim()}");

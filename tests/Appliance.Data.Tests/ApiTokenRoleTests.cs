@@ -102,7 +102,7 @@ public sealed class ApiTokenRoleTests : IAsyncLifetime
         await Tokens.RevokeAsync(first.Info.Id, Olga, Ct);
         var second = await Tokens.CreateAsync(new NewApiToken("ci", UserRole.Viewer), Olga, Ct);
         // Rotation from a script: the old one is revoked in the same step.
-        var third = await Tokens.CreateAsync(new NewApiToken("ci", UserRole.Viewer), Olga, Ct, replace: true);
+        var third = await Tokens.CreateOrReplaceAsync(new NewApiToken("ci", UserRole.Viewer), Olga, Ct);
 
         Assert.Null((await Tokens.AuthenticateAsync(second.Token, "192.0.2.5", Ct)).Identity);
         Assert.NotNull((await Tokens.AuthenticateAsync(third.Token, "192.0.2.5", Ct)).Identity);

@@ -26,7 +26,7 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         // Every API call needs credentials: an admin token from the app's own store, as the console command makes one
         // (replacing the one an earlier host on the same data directory made: token names are unique).
         Token = Services.GetRequiredService<Appliance.Data.Store.Security.ApiTokenStore>()
-            .CreateAsync(new Appliance.Data.Store.Security.NewApiToken("integration-tests", Appliance.Data.Entities.UserRole.Admin), Appliance.Data.Store.ChangeContext.System, replace: true)
+            .CreateOrReplaceAsync(new Appliance.Data.Store.Security.NewApiToken("integration-tests", Appliance.Data.Entities.UserRole.Admin), Appliance.Data.Store.ChangeContext.System)
             .GetAwaiter().GetResult().Token;
         Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
     }

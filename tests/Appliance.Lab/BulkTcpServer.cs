@@ -31,14 +31,14 @@ public sealed class BulkTcpServer : CountingServer
     /// <summary>Throughput of the last complete download per source address, in Mbit/s.</summary>
     public double? LastMbitFrom(IPAddress source) => _lastMbit.TryGetValue(source, out var mbit) ? mbit : null;
 
-    private async Task AcceptLoopAsync(CancellationToken stopping)
+    private async Task AcceptLoopAsync(CancellationToken ct)
     {
-        while (!stopping.IsCancellationRequested)
+        while (!ct.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync(stopping);
+                client = await _listener.AcceptAsync(ct);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -47,11 +47,11 @@ public sealed class BulkTcpServer : CountingServer
             var source = ((IPEndPoint)client.RemoteEndPoint!).Address;
             source = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
             Record(source);
-            _ = SendAsync(client, source, stopping);
+            _ = SendAsync(client, source, ct);
         }
     }
 
-    private async Task SendAsync(Socket client, IPAddress source, CancellationToken stopping)
+    private async Task SendAsync(Socket client, IPAddress source, CancellationToken ct)
     {
         using (client)
         {
@@ -59,7 +59,7 @@ public sealed class BulkTcpServer : CountingServer
             var watch = Stopwatch.StartNew();
             try
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 limit.CancelAfter(TransferLimit);
                 for (var sent = 0; sent < Bytes;)
                 {

@@ -8,7 +8,7 @@ namespace Appliance.Lab;
 /// <summary>The periodic table: per WAN what the internet's servers saw from its address, next to what the engine reports.</summary>
 public static class StatusTable
 {
-    private const string Format = "  {0,-8} {1,-5} {2,8} {3,-8} {4,-6} {5,9} {6,9} {7,11} {8,10} {9,10} {10,10}";
+    private static readonly CompositeFormat Format = CompositeFormat.Parse("  {0,-8} {1,-5} {2,8} {3,-8} {4,-6} {5,9} {6,9} {7,11} {8,10} {9,10} {10,10}");
 
     public static string Render(IReadOnlyList<LabWan> labWans, LabServers servers, EngineStatus? status, string? statusError, string traffic)
     {

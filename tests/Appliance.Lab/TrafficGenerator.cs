@@ -10,6 +10,7 @@ namespace Appliance.Lab;
 /// pinned port and a few UDP flows; every few seconds bulk downloads so the links' rates show. Every iteration is bounded
 /// in count and time, so stopping never waits long.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "DisposeAsync stops the loops and then disposes the token source.")]
 public sealed class TrafficGenerator(NamespaceThread lan, LabServers servers, int clients)
 {
     private const int ShortTcpPerSecond = 20;

@@ -9,7 +9,7 @@ namespace Appliance.Testing;
 public abstract class CountingServer : IDisposable
 {
     private readonly ConcurrentDictionary<IPAddress, int> _bySource = new();
-    protected readonly CancellationTokenSource Stopping = new();
+    protected CancellationTokenSource Stopping { get; } = new();
 
     public IReadOnlyDictionary<IPAddress, int> BySource => _bySource;
 

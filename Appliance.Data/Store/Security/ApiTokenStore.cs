@@ -24,7 +24,14 @@ public sealed class ApiTokenStore(IDbContextFactory<ApplianceDbContext> dbFactor
     /// Creates a token for <paramref name="who"/>. Names are unique among the creator's tokens that are not revoked;
     /// with <paramref name="replace"/> a token of the same name is revoked instead of refusing (rotation from a script).
     /// </summary>
-    public async Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default, bool replace = false)
+    public Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default) =>
+        CreateAsync(token, who, replace: false, ct);
+
+    /// <summary>Like <see cref="CreateAsync(NewApiToken, ChangeContext, CancellationToken)"/>, but a token of the same name is revoked and replaced.</summary>
+    public Task<CreatedApiToken> CreateOrReplaceAsync(NewApiToken token, ChangeContext who, CancellationToken ct = default) =>
+        CreateAsync(token, who, replace: true, ct);
+
+    private async Task<CreatedApiToken> CreateAsync(NewApiToken token, ChangeContext who, bool replace, CancellationToken ct)
     {
         var name = Validate(token);
         var now = Now();

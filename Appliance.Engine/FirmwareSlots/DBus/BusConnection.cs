@@ -14,9 +14,9 @@ public sealed class BusConnection(IOptions<RaucOptions> options) : IDisposable
     private bool _disposed;
 
     /// <summary>A connected connection; throws <see cref="RaucUnavailableException"/> when the bus cannot be reached.</summary>
-    public async Task<DBusConnection> GetAsync(CancellationToken cancellationToken)
+    public async Task<DBusConnection> GetAsync(CancellationToken ct)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(ct);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

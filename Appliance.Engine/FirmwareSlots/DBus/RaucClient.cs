@@ -15,14 +15,14 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
     internal const string UnverifiedBundle =
         "the bundle's signature does not verify: it was not signed by a key this appliance trusts, or it was changed after signing (corrupted)";
 
-    public async Task<RaucStatus> GetStatusAsync(CancellationToken cancellationToken)
+    public async Task<RaucStatus> GetStatusAsync(CancellationToken ct)
     {
-        var properties = await CallAsync(RaucMessages.GetAllProperties, RaucMessages.ReadDictionary, cancellationToken);
-        var slots = await CallAsync(c => RaucMessages.Call(c, "GetSlotStatus"), RaucMessages.ReadSlots, cancellationToken);
+        var properties = await CallAsync(RaucMessages.GetAllProperties, RaucMessages.ReadDictionary, ct);
+        var slots = await CallAsync(c => RaucMessages.Call(c, "GetSlotStatus"), RaucMessages.ReadSlots, ct);
         string? primary;
         try
         {
-            primary = await CallAsync(c => RaucMessages.Call(c, "GetPrimary"), RaucMessages.ReadString, cancellationToken);
+            primary = await CallAsync(c => RaucMessages.Call(c, "GetPrimary"), RaucMessages.ReadString, ct);
         }
         catch (RaucException ex) when (ex is not RaucUnavailableException)
         {
@@ -39,7 +39,7 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
             slots);
     }
 
-    public async Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken cancellationToken)
+    public async Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken ct)
     {
         if (BundleLayout.Problem(bundlePath) is { } problem)
         {
@@ -47,7 +47,7 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
         }
         try
         {
-            var (compatible, version) = await CallAsync(c => RaucMessages.Call(c, "Info", "s", bundlePath), RaucMessages.ReadTwoStrings, cancellationToken);
+            var (compatible, version) = await CallAsync(c => RaucMessages.Call(c, "Info", "s", bundlePath), RaucMessages.ReadTwoStrings, ct);
             return new RaucBundleInfo(compatible, version);
         }
         catch (RaucException ex) when (ex is not RaucUnavailableException && ex.Message.Contains("rauc info error", StringComparison.Ordinal))
@@ -56,9 +56,9 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
         }
     }
 
-    public async Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken cancellationToken)
+    public async Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken ct)
     {
-        var connection = await bus.GetAsync(cancellationToken);
+        var connection = await bus.GetAsync(ct);
         var completed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watcher = await connection.WatchNameOwnerAsync(RaucMessages.Service);
         var owner = watcher.GetCurrentOwner() ?? throw new RaucUnavailableException("the firmware installer (RAUC) is not running");
@@ -81,9 +81,9 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
                 }
             }, ObserverFlags.None, false, null);
 
-        await CallAsync(c => RaucMessages.InstallBundle(c, bundlePath), cancellationToken);
+        await CallAsync(c => RaucMessages.InstallBundle(c, bundlePath), ct);
         using var timeout = new CancellationTokenSource(options.Value.InstallTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, ct);
         int code;
         try
         {
@@ -95,29 +95,29 @@ public sealed partial class RaucClient(BusConnection bus, IOptions<RaucOptions> 
         }
         if (code != 0)
         {
-            var status = await GetStatusAsync(cancellationToken);
+            var status = await GetStatusAsync(ct);
             var reason = string.IsNullOrWhiteSpace(status.LastError) ? $"the installer reported failure {code}" : status.LastError;
             LogInstallFailed(logger, bundlePath, reason);
             throw new RaucException(reason);
         }
     }
 
-    public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken cancellationToken) =>
-        CallAsync(c => RaucMessages.Call(c, "Mark", "ss", state, slotIdentifier), RaucMessages.ReadTwoStrings, cancellationToken)
-            .ContinueWith(t => t.GetAwaiter().GetResult().Second, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken ct) =>
+        CallAsync(c => RaucMessages.Call(c, "Mark", "ss", state, slotIdentifier), RaucMessages.ReadTwoStrings, ct)
+            .ContinueWith(t => t.GetAwaiter().GetResult().Second, ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    private Task CallAsync(Func<DBusConnection, MessageBuffer> message, CancellationToken cancellationToken) =>
-        CallAsync(message, static (_, _) => true, cancellationToken);
+    private Task CallAsync(Func<DBusConnection, MessageBuffer> message, CancellationToken ct) =>
+        CallAsync(message, static (_, _) => true, ct);
 
-    private async Task<T> CallAsync<T>(Func<DBusConnection, MessageBuffer> message, MessageValueReader<T> reader, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(Func<DBusConnection, MessageBuffer> message, MessageValueReader<T> reader, CancellationToken ct)
     {
         // One retry: the first call after the bus restarted finds the old connection closed.
         for (var attempt = 0; ; attempt++)
         {
-            var connection = await bus.GetAsync(cancellationToken);
+            var connection = await bus.GetAsync(ct);
             try
             {
-                return await connection.CallMethodAsync(message(connection), reader).WaitAsync(options.Value.CallTimeout, time, cancellationToken);
+                return await connection.CallMethodAsync(message(connection), reader).WaitAsync(options.Value.CallTimeout, time, ct);
             }
             catch (TimeoutException ex)
             {

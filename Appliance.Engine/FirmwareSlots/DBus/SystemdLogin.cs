@@ -5,9 +5,9 @@ namespace Appliance.Engine.FirmwareSlots.DBus;
 /// <summary>org.freedesktop.login1.Manager.Reboot(false): no interactive authorization, the image's polkit rule allows it.</summary>
 public sealed class SystemdLogin(BusConnection bus) : ISystemReboot
 {
-    public async Task RebootAsync(CancellationToken cancellationToken)
+    public async Task RebootAsync(CancellationToken ct)
     {
-        var connection = await bus.GetAsync(cancellationToken);
+        var connection = await bus.GetAsync(ct);
         MessageBuffer Reboot()
         {
             using var writer = connection.GetMessageWriter();
@@ -18,7 +18,7 @@ public sealed class SystemdLogin(BusConnection bus) : ISystemReboot
         }
         try
         {
-            await connection.CallMethodAsync(Reboot()).WaitAsync(cancellationToken);
+            await connection.CallMethodAsync(Reboot()).WaitAsync(ct);
         }
         catch (DBusErrorReplyException ex)
         {

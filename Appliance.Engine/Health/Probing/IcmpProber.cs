@@ -24,7 +24,7 @@ public sealed class IcmpProber(ISocketFactory sockets, TimeProvider time) : IPro
     // program (ping, a second appliance process) that happens to use the same identifier.
     private static readonly ushort Identifier = (ushort)RandomNumberGenerator.GetInt32(1, 0x10000);
     private static readonly byte[] Cookie = RandomNumberGenerator.GetBytes(8);
-    private static int s_sequence = RandomNumberGenerator.GetInt32(int.MaxValue);
+    private static int _sequence = RandomNumberGenerator.GetInt32(int.MaxValue);
 
     public ProbeMethod Method => ProbeMethod.Icmp;
 
@@ -38,7 +38,7 @@ public sealed class IcmpProber(ISocketFactory sockets, TimeProvider time) : IPro
         {
             return ProbeResult.Lost("IPv6 ICMP not supported yet");
         }
-        var sequence = (ushort)Interlocked.Increment(ref s_sequence);
+        var sequence = (ushort)Interlocked.Increment(ref _sequence);
         var request = BuildEchoRequest(Identifier, sequence);
         using var deadline = new ProbeDeadline(timeout, time, ct);
         try

@@ -17,7 +17,7 @@ internal sealed class SecuritySchemes(IOptionsMonitor<CookieAuthenticationOption
     public const string Session = "session";
     public const string Antiforgery = "antiforgery";
 
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
         var cookie = cookies.Get(CookieAuthenticationDefaults.AuthenticationScheme).Cookie.Name;
         document.AddComponent(Bearer, new OpenApiSecurityScheme
@@ -45,7 +45,7 @@ internal sealed class SecuritySchemes(IOptionsMonitor<CookieAuthenticationOption
         return Task.CompletedTask;
     }
 
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any())

@@ -61,7 +61,7 @@ public sealed partial class ApplyBar
         }
         await RefreshAsync();
         // Opened after a revert (a reload, another browser): the newest revision says what happened to the last try.
-        if (_awaiting is null && (await Revisions.ListAsync()).FirstOrDefault() is { Status: RevisionStatus.Reverted } newest)
+        if (_awaiting is null && await Revisions.ListAsync() is [{ Status: RevisionStatus.Reverted } newest, ..])
         {
             _reverted = newest;
         }

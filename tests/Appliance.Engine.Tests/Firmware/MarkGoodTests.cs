@@ -142,7 +142,7 @@ public sealed class MarkGoodTests
         public int StatusReads;
         public List<string> Marked { get; } = [];
 
-        public Task<RaucStatus> GetStatusAsync(CancellationToken cancellationToken)
+        public Task<RaucStatus> GetStatusAsync(CancellationToken ct)
         {
             Interlocked.Increment(ref StatusReads);
             return Available
@@ -150,11 +150,11 @@ public sealed class MarkGoodTests
                 : Task.FromException<RaucStatus>(new RaucUnavailableException("no bus"));
         }
 
-        public Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken cancellationToken)
+        public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken ct)
         {
             lock (Marked)
             {

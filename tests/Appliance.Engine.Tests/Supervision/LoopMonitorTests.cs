@@ -9,7 +9,7 @@ public sealed class LoopMonitorTests
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private LoopStatus Only(LoopMonitor monitor) => Assert.Single(monitor.Snapshot());
+    private static LoopStatus Only(LoopMonitor monitor) => Assert.Single(monitor.Snapshot());
 
     [Fact]
     public void A_pass_busy_past_its_limit_is_stalled_until_it_ends()

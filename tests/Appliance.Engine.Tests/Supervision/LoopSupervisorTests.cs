@@ -150,7 +150,9 @@ public sealed class LoopSupervisorTests
         var fatal = new FatalErrors(NullLogger<FatalErrors>.Instance);
         var supervisor = new LoopSupervisor(_monitor, NullLogger<LoopSupervisor>.Instance, fatal);
 
+#pragma warning disable CA2201 // the runtime's own exception is what this test is about
         await supervisor.RunAsync("reconciler", (_, _) => throw new OutOfMemoryException(), TestContext.Current.CancellationToken)
+#pragma warning restore CA2201
             .WaitAsync(Wait.Limit, TestContext.Current.CancellationToken);
 
         Assert.Equal(FatalErrors.Failed, fatal.ExitCode);

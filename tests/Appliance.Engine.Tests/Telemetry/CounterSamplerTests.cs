@@ -47,7 +47,7 @@ public sealed class CounterSamplerTests
         // Two readings exactly one virtual second apart, taken here and now: no timer, so no other reading can slip in.
         await rig.Sampler.SampleAsync(Ct);
         rig.Kernel.Bytes += 1_000_000;
-        Interlocked.Add(ref rig.Monitor.Counters.Down, 1_500_000);
+        rig.Monitor.Counters.AddDown(1_500_000);
         time.Advance(TimeSpan.FromSeconds(1));
         await rig.Sampler.SampleAsync(Ct);
 

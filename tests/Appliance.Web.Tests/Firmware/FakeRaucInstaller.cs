@@ -27,7 +27,7 @@ internal sealed class FakeRaucInstaller : IRaucInstaller
 
     public Action<RaucProgress>? Progress { get; private set; }
 
-    public Task<RaucStatus> GetStatusAsync(CancellationToken cancellationToken) => Available
+    public Task<RaucStatus> GetStatusAsync(CancellationToken ct) => Available
         ? Task.FromResult(new RaucStatus(Compatible, "A", "rootfs.0", "idle", new RaucProgress(0, "", 0), "",
         [
             new RaucSlot("rootfs.0", "rootfs", "A", "booted", "good", "/dev/vda2", "1.0.0", Compatible, "2026-11-01T10:00:00Z", "ok"),
@@ -35,10 +35,10 @@ internal sealed class FakeRaucInstaller : IRaucInstaller
         ]))
         : Task.FromException<RaucStatus>(new RaucUnavailableException("the firmware installer (RAUC) is not running"));
 
-    public Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken cancellationToken) =>
+    public Task<RaucBundleInfo> InfoAsync(string bundlePath, CancellationToken ct) =>
         Refusal is null ? Task.FromResult(Info) : Task.FromException<RaucBundleInfo>(new RaucException(Refusal));
 
-    public async Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken cancellationToken)
+    public async Task InstallAsync(string bundlePath, Action<RaucProgress> progress, CancellationToken ct)
     {
         Installed.Enqueue(bundlePath);
         Progress = progress;
@@ -53,7 +53,7 @@ internal sealed class FakeRaucInstaller : IRaucInstaller
         progress(new RaucProgress(100, "Installing done.", 1));
     }
 
-    public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken cancellationToken)
+    public Task<string> MarkAsync(string state, string slotIdentifier, CancellationToken ct)
     {
         Marked.Add($"{state} {slotIdentifier}");
         return Task.FromResult($"marked slot rootfs.0 as {state}");

@@ -178,7 +178,7 @@ public sealed class FirmwareApiTests : IAsyncDisposable
     {
         public int Count { get; private set; }
 
-        public Task RebootAsync(CancellationToken cancellationToken)
+        public Task RebootAsync(CancellationToken ct)
         {
             Count++;
             return Task.CompletedTask;

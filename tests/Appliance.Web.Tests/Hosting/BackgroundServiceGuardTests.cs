@@ -14,7 +14,7 @@ public sealed class BackgroundServiceGuardTests
     /// <summary>Ends as told once the host has started: by throwing, or by running until it is stopped.</summary>
     private sealed class Worker(Func<CancellationToken, Task> body) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => body(stoppingToken);
+        protected override Task ExecuteAsync(CancellationToken ct) => body(ct);
     }
 
     private static IHost Build(Func<CancellationToken, Task> body, bool guarded)

@@ -143,7 +143,7 @@ public sealed class FirmwarePageTests : ComponentTest
     {
         public int Count { get; private set; }
 
-        public Task RebootAsync(CancellationToken cancellationToken)
+        public Task RebootAsync(CancellationToken ct)
         {
             Count++;
             return Task.CompletedTask;
