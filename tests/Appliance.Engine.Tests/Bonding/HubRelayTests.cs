@@ -125,10 +125,17 @@ public sealed class HubRelayTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Destinations_the_policy_refuses_are_counted_for_the_edge_and_its_own_addresses_come_from_the_kernel()
+    public async Task The_hubs_own_addresses_come_from_the_kernel()
     {
         await StartAsync(new BondingOptions());
+
         Assert.Contains(IPNetwork.Parse("198.51.100.99/32"), _hub!.Policy!.Own);
+    }
+
+    [Fact]
+    public async Task Destinations_the_policy_refuses_are_counted_for_the_edge()
+    {
+        await StartAsync(new BondingOptions());
 
         // Data only: the hub refuses both before it connects anywhere.
         foreach (var destination in new[] { "198.51.100.99", "10.1.2.3" })
