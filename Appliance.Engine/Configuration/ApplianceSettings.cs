@@ -11,11 +11,22 @@ public sealed record ApplianceSettings
     public HubListenSettings Listen { get; init; } = new();
 }
 
-/// <summary>LAN interfaces and the appliance's own addresses on them (CIDR notation).</summary>
+/// <summary>
+/// The LAN: the appliance's own addresses on it (CIDR notation), its DHCP server and DNS forwarder. Ports with the
+/// <c>lan</c> role are bridged into <see cref="Bridge"/>, which carries the addresses; <see cref="Interfaces"/> names
+/// further LAN interfaces the engine does not manage (their addresses are set elsewhere).
+/// </summary>
 public sealed record LanSettings
 {
     public IReadOnlyList<string> Interfaces { get; init; } = [];
     public IReadOnlyList<string> Addresses { get; init; } = [];
+    public LanDhcpSettings Dhcp { get; init; } = new();
+    public LanDnsSettings Dns { get; init; } = new();
+    /// <summary>Local domain: LAN hosts answer as name.domain, and DHCP hands it out.</summary>
+    public string Domain { get; init; } = "lan";
+
+    /// <summary>The bridge that joins the LAN ports.</summary>
+    public const string Bridge = "br-lan";
 }
 
 /// <summary>How an edge reaches its hub. <see cref="Key"/> is a secret shared with the hub.</summary>

@@ -17,6 +17,11 @@ public sealed record WanLink
     public bool Enabled { get; init; } = true;
     public FailbackPolicy Failback { get; init; } = FailbackPolicy.Keep;
     public ProbeSettings Probes { get; init; } = new();
+    /// <summary>How the WAN gets its address; null (a WAN stored before addressing existed) means <see cref="WanAddressing.Implied"/>.</summary>
+    public WanAddressing? Addressing { get; init; }
+
+    /// <summary>The addressing in force: the configured one, or the one implied by the gateway.</summary>
+    public WanAddressing EffectiveAddressing => Addressing ?? WanAddressing.Implied(this);
 
     public const string DhcpGateway = "dhcp";
 }

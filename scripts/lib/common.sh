@@ -30,5 +30,6 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The kernel tools the engine drives and the integration tests use; mptcpize runs iperf3 over kernel MPTCP in the bench.
-KERNEL_PACKAGES=(nftables iproute2 conntrack iperf3 mptcpd mptcpize procps)
+# The kernel tools and router services the engine drives and the integration tests use (dnsmasq serves the LAN,
+# udhcpc and pppd address WANs); mptcpize runs iperf3 over kernel MPTCP in the bench.
+KERNEL_PACKAGES=(nftables iproute2 conntrack iperf3 mptcpd mptcpize procps dnsmasq-base udhcpc ppp pppoe)

@@ -12,9 +12,9 @@ public sealed class ConfigValidator(IEnumerable<IConfigValidator> validators)
     public ValidationErrors Validate(ApplianceConfig config, ValidationPurpose purpose)
     {
         var errors = new ValidationErrors();
-        if (config.Version != ApplianceConfig.CurrentVersion)
+        if (config.Version is < 1 or > ApplianceConfig.CurrentVersion)
         {
-            errors.Add("version", $"format version {config.Version} is not supported (expected {ApplianceConfig.CurrentVersion})");
+            errors.Add("version", $"format version {config.Version} is not supported (expected 1 to {ApplianceConfig.CurrentVersion})");
         }
         if (config.Wans is null || config.Rules is null)
         {
