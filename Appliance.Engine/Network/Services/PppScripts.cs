@@ -36,6 +36,9 @@ public static class PppScripts
     private const string Common = """
         #!/bin/sh
         # PPP session report of the appliance, run by pppd. Rendered by the appliance; edits are overwritten.
+        # pppd gives its scripts no PATH.
+        PATH=/usr/sbin:/usr/bin:/sbin:/bin
+        export PATH
         state="$6"
         case "$state" in
         /*) ;;

@@ -1,0 +1,31 @@
+#!/bin/sh
+# PPP session report of the appliance, run by pppd. Rendered by the appliance; edits are overwritten.
+# pppd gives its scripts no PATH.
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+state="$6"
+case "$state" in
+/*) ;;
+*) exit 0 ;;
+esac
+case "$state" in
+*[!A-Za-z0-9._/-]*) exit 0 ;;
+esac
+
+# An address passes only when every character is a digit or '.', a name only with interface name characters.
+address() {
+	case "$1" in
+	'' | *[!0-9.]*) return ;;
+	esac
+	printf '%s' "$1"
+}
+name() {
+	case "$1" in
+	'' | *[!A-Za-z0-9_.@+-]*) return ;;
+	esac
+	printf '%s' "$1"
+}
+report() {
+	printf '%s\n' "$1" >"$state.$$" && mv -f "$state.$$" "$state"
+}
+report "$(printf '@ppp down ifname=%s' "$(name "$1")")"
