@@ -90,10 +90,13 @@ public sealed class ConfigStore(
         var current = running.Current;
         var runningConfig = current.Config with { Version = pending.Version };
         var awaiting = await db.Revisions.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
-        return new PendingStatus(
-            ConfigJson.Serialize(pending) != ConfigJson.Serialize(runningConfig) && !(current.RevisionId == 0 && PendingCopy.IsEmpty(pending)),
-            current.RevisionId,
-            awaiting is null ? null : RevisionInfo.From(awaiting));
+        var hasChanges = ConfigJson.Serialize(pending) != ConfigJson.Serialize(runningConfig) && !(current.RevisionId == 0 && PendingCopy.IsEmpty(pending));
+        var risk = hasChanges ? LockoutRisk.Describe(runningConfig, pending) : null;
+        return new PendingStatus(hasChanges, current.RevisionId, awaiting is null ? null : RevisionInfo.From(awaiting))
+        {
+            SuggestConfirm = risk is not null,
+            SuggestConfirmReason = risk,
+        };
     }
 
     public async Task ImportAsync(ApplianceConfig config, ChangeContext who, CancellationToken ct = default)
