@@ -10,6 +10,7 @@ public sealed class ApplianceDbContext(DbContextOptions<ApplianceDbContext> opti
     public DbSet<WanEntity> Wans => Set<WanEntity>();
     public DbSet<RuleEntity> Rules => Set<RuleEntity>();
     public DbSet<SettingsEntity> Settings => Set<SettingsEntity>();
+    public DbSet<PortsEntity> Ports => Set<PortsEntity>();
     public DbSet<RevisionEntity> Revisions => Set<RevisionEntity>();
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
     public DbSet<HealthEventEntity> HealthEvents => Set<HealthEventEntity>();

@@ -242,6 +242,24 @@ namespace Appliance.Data.Migrations
                     b.ToTable("LinkSamples", (string)null);
                 });
 
+            modelBuilder.Entity("Appliance.Data.Entities.PortsEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Ports")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Ports", (string)null);
+                });
+
             modelBuilder.Entity("Appliance.Data.Entities.RevisionEntity", b =>
                 {
                     b.Property<long>("Id")

@@ -12,15 +12,19 @@ internal static class PendingCopy
         var wans = await db.Wans.AsNoTracking().OrderBy(w => w.Id).ToListAsync(ct);
         var rules = await db.Rules.AsNoTracking().OrderBy(r => r.Position).ThenBy(r => r.Id).ToListAsync(ct);
         var settings = await db.Settings.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
+        var ports = await db.Ports.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
+        // Whatever version the stored parts were written as, together they are a document of the current version.
         return new ApplianceConfig
         {
+            Version = ApplianceConfig.CurrentVersion,
+            Ports = ports?.Ports ?? [],
             Wans = wans.Select(w => w.Wan).ToList(),
             Rules = rules.Select(r => r.ToModel()).ToList(),
             Settings = settings?.Settings ?? new ApplianceSettings(),
         };
     }
 
-    /// <summary>Replaces every WAN, rule and the settings; rules keep their ids, every item starts at version 1.</summary>
+    /// <summary>Replaces the ports, every WAN, rule and the settings; rules keep their ids, every item starts at version 1.</summary>
     public static async Task ReplaceAsync(ApplianceDbContext db, ApplianceConfig config, CancellationToken ct)
     {
         await db.Wans.ExecuteDeleteAsync(ct);
@@ -32,6 +36,16 @@ internal static class PendingCopy
         for (var i = 0; i < config.Rules.Count; i++)
         {
             db.Rules.Add(new RuleEntity(config.Rules[i]) { Position = i, Version = 1 });
+        }
+        var ports = await db.Ports.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
+        if (ports is null)
+        {
+            db.Ports.Add(new PortsEntity { Ports = config.Ports, Version = 1 });
+        }
+        else
+        {
+            ports.Ports = config.Ports;
+            ports.Version++;
         }
         var settings = await db.Settings.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         if (settings is null)

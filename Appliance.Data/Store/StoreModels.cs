@@ -45,4 +45,11 @@ public sealed record AuditEntry(
 public sealed record AuditQuery(string? Actor = null, string? Action = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, int Limit = 200);
 
 /// <summary>Where the pending configuration stands against what runs.</summary>
-public sealed record PendingStatus(bool HasChanges, long RunningRevisionId, RevisionInfo? AwaitingConfirmation);
+public sealed record PendingStatus(bool HasChanges, long RunningRevisionId, RevisionInfo? AwaitingConfirmation)
+{
+    /// <summary>The changes touch the ports or the LAN: apply them with commit-confirm (see <see cref="SuggestConfirmReason"/>).</summary>
+    public bool SuggestConfirm { get; init; }
+
+    /// <summary>Why commit-confirm is suggested, in words; null when it is not.</summary>
+    public string? SuggestConfirmReason { get; init; }
+}

@@ -22,6 +22,9 @@ public sealed record EngineStatus(bool Running, string Message, long RevisionId,
     /// </summary>
     public IReadOnlyList<LoopStatus> Loops { get; init; } = [];
 
+    /// <summary>The box's ports with their roles, link and speed (configured ones that are missing included).</summary>
+    public IReadOnlyList<Network.PortState> Ports { get; init; } = [];
+
     public static EngineStatus NotRunning(string message) => new(false, message, 0, null, [], []);
 }
 
@@ -52,6 +55,9 @@ public sealed record WanStatus(
 
     /// <summary>Bytes sent on this WAN since its ruleset counter was created (a reload restarts it); null until sampled.</summary>
     public long? TxBytes { get; init; }
+
+    /// <summary>How the WAN got its address (DHCP lease, PPPoE session, static) and what it got; null until known.</summary>
+    public Network.WanAddressState? Addressing { get; init; }
 }
 
 /// <summary>Source of the engine's live status.</summary>

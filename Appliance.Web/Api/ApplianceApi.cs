@@ -13,6 +13,8 @@ internal static class ApplianceApi
         api.MapWansApi();
         api.MapRulesApi();
         api.MapSettingsApi();
+        api.MapPortsApi();
+        api.MapLanApi();
         api.MapConfigApi();
         api.MapHubEdgesApi();
         api.MapStatusApi();

@@ -27,12 +27,14 @@ internal static class ConfigApi
                 return TypedResults.Ok(revision with { Config = SettingsApi.MaskSecrets(revision.Config) });
             })
             .WithName("GetRevision").WithSummary("Get one revision")
-            .WithDescription($"One revision with the whole configuration it holds; the hub key is shown as `{SettingsApi.SecretMask}`.")
+            .WithDescription($"One revision with the whole configuration it holds; the hub key and PPPoE passwords are shown as `{SettingsApi.SecretMask}`.")
             .NoSuchRevision();
 
         config.MapGet("/pending", async (IConfigStore store, CancellationToken ct) => TypedResults.Ok(await store.GetPendingStatusAsync(ct)))
             .WithName("GetPendingStatus").WithSummary("Compare pending and running")
-            .WithDescription("Whether the pending configuration differs from the running revision, i.e. whether there is something to apply.");
+            .WithDescription("Whether the pending configuration differs from the running revision, i.e. whether there is something to apply. " +
+                "`suggestConfirm` is true when the difference touches the port roles or the LAN (`suggestConfirmReason` says which): " +
+                "such a change can cut off the admin's own connection, so apply it with `confirmSeconds`.");
 
         config.MapPost("/apply", async (ApplyRequest? request, HttpContext http, IRevisionLog revisions, CancellationToken ct) =>
                 TypedResults.Ok(await revisions.ApplyAsync(request?.Comment, request?.ConfirmSeconds ?? 0, http.ChangeContext(), ct)))
@@ -72,7 +74,7 @@ internal static class ConfigApi
                 return Results.Ok(pending);
             })
             .WithName("Export").WithSummary("Export the pending configuration")
-            .WithDescription($"The whole pending configuration as one JSON document, ready for POST /api/v1/config/import. The hub key is shown as " +
+            .WithDescription($"The whole pending configuration as one JSON document, ready for POST /api/v1/config/import. The hub key and PPPoE passwords are shown as " +
                 $"`{SettingsApi.SecretMask}` unless an admin asks with `?includeSecrets=true` (audited).")
             .Produces<ApplianceConfig>()
             .Refused(StatusCodes.Status400BadRequest, "`?includeSecrets=` is not true or false.")
@@ -86,12 +88,17 @@ internal static class ConfigApi
                     var stored = (await store.GetSettingsAsync(ct)).Value.Hub.Key;
                     document = document with { Settings = document.Settings with { Hub = document.Settings.Hub with { Key = stored } } };
                 }
+                // So do masked PPPoE passwords, for the WAN of the same name.
+                if (document.Wans is not null)
+                {
+                    document = document with { Wans = PppoeSecrets.KeepStored(document.Wans, (await store.GetPendingAsync(ct)).Wans) };
+                }
                 await store.ImportAsync(document, http.ChangeContext(), ct);
                 return TypedResults.Ok(SettingsApi.MaskSecrets(await store.GetPendingAsync(ct)));
             })
             .WithName("Import").WithSummary("Import a configuration")
             .WithDescription($"Replaces the whole pending configuration (WANs, rules, settings) with the document; nothing runs until it is applied. " +
-                $"An invalid document changes nothing. A hub key of `{SettingsApi.SecretMask}` keeps the stored key. The answer is the new pending configuration.")
+                $"An invalid document changes nothing. A hub key of `{SettingsApi.SecretMask}` keeps the stored key, and a PPPoE password of `{SettingsApi.SecretMask}` the stored password of the WAN of that name. The answer is the new pending configuration.")
             .RefusedInvalid("The document is invalid: `errors` names every field to fix; nothing was changed.");
     }
 

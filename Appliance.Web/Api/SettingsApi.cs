@@ -45,6 +45,7 @@ internal static class SettingsApi
     private static ApplianceSettings Mask(ApplianceSettings s) =>
         s.Hub?.Key is null ? s : s with { Hub = s.Hub with { Key = SecretMask } };
 
-    /// <summary>The configuration as it may be shown: the hub key replaced by the mask.</summary>
-    public static ApplianceConfig MaskSecrets(ApplianceConfig config) => config with { Settings = Mask(config.Settings) };
+    /// <summary>The configuration as it may be shown: the hub key and PPPoE passwords replaced by the mask.</summary>
+    public static ApplianceConfig MaskSecrets(ApplianceConfig config) =>
+        config with { Settings = Mask(config.Settings), Wans = PppoeSecrets.Mask(config.Wans) };
 }

@@ -1,5 +1,7 @@
 using Appliance.Data.Store;
 using Appliance.Data.Store.Security;
+using Appliance.Engine.Configuration;
+using Appliance.Engine.Network;
 using Appliance.Engine.Status;
 using Appliance.Web.Api.OpenApi;
 using Appliance.Web.Security;
@@ -11,10 +13,18 @@ internal static class StatusApi
 {
     public static void MapStatusApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/status", (IEngineStatusSource engine) => TypedResults.Ok(engine.Current))
+        api.MapGet("/status", async (IEngineStatusSource engine, IRunningConfigSource running, IWanAddressSource addresses, IPortInventory inventory,
+                CancellationToken ct) =>
+            {
+                // The roles in force, not the pending ones: the status tells what the box does now.
+                var ports = PortStates.Join(running.Current.Config.Ports, await inventory.DiscoverAsync(ct));
+                return TypedResults.Ok(engine.Current.WithNetwork(addresses.Current, ports));
+            })
             .RequireAuthorization(AppPolicies.Viewer)
             .WithTags(ApiTags.Status).WithName("GetStatus").WithSummary("Get the live status")
-            .WithDescription("The engine's state (the revision in force, its loops, warnings) and each WAN's health, rates, sessions and bonding paths. " +
+            .WithDescription("The engine's state (the revision in force, its loops, warnings) and each WAN's health, rates, sessions and bonding paths, " +
+                "and how it got its address (`addressing`: DHCP lease with expiry, PPPoE session or static; null until known). " +
+                "`ports` lists the box's ports with the roles of the running revision, carrier and speed. " +
                 "When the engine is not running the answer says so and why.");
 
         api.MapGet("/events", async (string? wan, int? limit, HealthEventStore events, CancellationToken ct) =>

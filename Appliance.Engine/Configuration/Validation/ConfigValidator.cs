@@ -7,7 +7,10 @@ public sealed class ConfigValidator(IEnumerable<IConfigValidator> validators)
 
     /// <summary>The validators the appliance ships with.</summary>
     public static ConfigValidator Default { get; } =
-        new([new WanValidator(), new RuleValidator(), new SettingsValidator(), new ApplyReadinessValidator()]);
+        new([
+            new WanValidator(), new WanAddressingValidator(), new RuleValidator(), new SettingsValidator(), new PortValidator(),
+            new LanValidator(), new LanDhcpValidator(), new ApplyReadinessValidator(),
+        ]);
 
     public ValidationErrors Validate(ApplianceConfig config, ValidationPurpose purpose)
     {
@@ -16,14 +19,15 @@ public sealed class ConfigValidator(IEnumerable<IConfigValidator> validators)
         {
             errors.Add("version", $"format version {config.Version} is not supported (expected 1 to {ApplianceConfig.CurrentVersion})");
         }
-        if (config.Wans is null || config.Rules is null)
+        if (config.Wans is null || config.Rules is null || config.Ports is null)
         {
-            errors.Add(config.Wans is null ? "wans" : "rules", "is required");
+            errors.Add(config.Wans is null ? "wans" : config.Rules is null ? "rules" : "ports", "is required");
             return errors;
         }
         // A null item ("wans": [null]) would fail every validator below; report it like a missing list.
         var nullItems = config.Wans.Select((w, i) => (Item: (object?)w, Path: $"wans[{i}]"))
             .Concat(config.Rules.Select((r, i) => (Item: (object?)r, Path: $"rules[{i}]")))
+            .Concat(config.Ports.Select((p, i) => (Item: (object?)p, Path: $"ports[{i}]")))
             .Where(x => x.Item is null).ToList();
         if (nullItems.Count > 0)
         {

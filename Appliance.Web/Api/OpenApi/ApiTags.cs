@@ -8,6 +8,8 @@ internal static class ApiTags
     public const string Wans = "WANs";
     public const string Rules = "Rules";
     public const string Settings = "Settings";
+    public const string Ports = "Ports";
+    public const string Lan = "LAN";
     public const string Configuration = "Configuration";
     public const string HubEdges = "Hub edges";
     public const string Status = "Status";
@@ -22,6 +24,8 @@ internal static class ApiTags
         (Wans, "The internet uplinks of the pending configuration. Edits take effect when the configuration is applied."),
         (Rules, "The ordered traffic rules of the pending configuration: which sessions are balanced, bonded or pinned to a WAN."),
         (Settings, "The role, LAN and hub settings of the pending configuration."),
+        (Ports, "The box's Ethernet ports as found, with the roles the pending configuration gives them (lan, wan, management, unused)."),
+        (Lan, "The LAN of the pending configuration (addresses, DHCP server, DNS forwarder, local domain) and the DHCP leases handed out now."),
         (Configuration, "Apply the pending configuration as a numbered revision (optionally with commit-confirm), confirm it, roll back, export and import."),
         (HubEdges, "On a hub: the edges it accepts. Changes take effect at once, without apply."),
         (Status, "Live engine and per-WAN state, link history, WAN state changes and the audit trail."),
