@@ -12,4 +12,7 @@ public sealed class EngineOptions
     public string? NetworkNamespace { get; set; }
 
     public int LinkPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Where the engine writes its daemons' rendered files (udhcpc and PPP scripts, pppd options, dnsmasq config and leases).</summary>
+    public string RuntimeDirectory { get; set; } = "/run/appliance";
 }

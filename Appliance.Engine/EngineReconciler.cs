@@ -23,7 +23,8 @@ public sealed partial class EngineReconciler(
     EngineStatusTracker status,
     BondingPlanFeed bonding,
     LoopSupervisor supervisor,
-    ILogger<EngineReconciler> logger) : BackgroundService
+    ILogger<EngineReconciler> logger,
+    Network.IWanAddressSource? addresses = null) : BackgroundService
 {
     /// <summary>The loop's name in the status and the logs.</summary>
     public const string LoopName = "reconciler";
@@ -56,6 +57,8 @@ public sealed partial class EngineReconciler(
         }
         using var configChanged = config.Subscribe(_ => Signal());
         using var healthChanged = health.Subscribe(Signal);
+        // A new lease puts its address on the interface and its gateway in the WAN's table within the pass it triggers.
+        using var addressChanged = addresses?.Subscribe(Signal);
         Signal();
         await foreach (var _ in _dirty.Reader.ReadAllAsync(ct))
         {
@@ -110,7 +113,7 @@ public sealed partial class EngineReconciler(
     private async Task ApplyAsync(ConfigSnapshot snapshot, CancellationToken ct)
     {
         var links = health.Current;
-        var desired = Planner.Plan(snapshot, links);
+        var desired = Planner.Plan(snapshot, links, addresses?.Current);
         var before = applier.LastGood;
         try
         {

@@ -3,6 +3,8 @@ using Appliance.Engine.Health;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
 using Appliance.Engine.Kernel.Counters;
+using Appliance.Engine.Kernel.Processes;
+using Appliance.Engine.Network;
 using Appliance.Engine.Status;
 using Appliance.Engine.Supervision;
 using Appliance.Engine.Telemetry;
@@ -45,6 +47,12 @@ public static class EngineServiceCollectionExtensions
         // One prober per method; the container disposes the set (and with it the HTTP prober's clients).
         services.TryAddSingleton<ProberSet>();
         services.TryAddSingleton<IHealthEventSink, DiscardingHealthEventSink>();
+        // Router services: the WANs' DHCP clients and PPP sessions, the LAN's dnsmasq, the box's ports.
+        services.TryAddSingleton<IProcessLauncher>(sp => new ProcessLauncher(sp.GetRequiredService<IOptions<EngineOptions>>().Value.NetworkNamespace));
+        services.TryAddSingleton<WanAddressService>();
+        services.TryAddSingleton<IWanAddressSource>(sp => sp.GetRequiredService<WanAddressService>());
+        services.TryAddSingleton<IWanAddressControl>(sp => sp.GetRequiredService<WanAddressService>());
+        services.AddHostedService(sp => sp.GetRequiredService<WanAddressService>());
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Network;
 using Appliance.Engine.Planning;
 using Appliance.Engine.Supervision;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,8 @@ public sealed partial class HealthMonitor(
     IOptions<EngineOptions> options,
     TimeProvider time,
     LoopSupervisor supervisor,
-    ILogger<HealthMonitor> logger) : BackgroundService, ILinkHealthSource
+    ILogger<HealthMonitor> logger,
+    IWanAddressSource? addresses = null) : BackgroundService, ILinkHealthSource
 {
     /// <summary>The name of the loop that keeps the watched WANs in line with the configuration and reads carrier.</summary>
     public const string LoopName = "health";
@@ -54,6 +56,8 @@ public sealed partial class HealthMonitor(
         // The WANs to watch are the running revision's.
         await config.Ready.WaitAsync(stoppingToken);
         using var changed = config.Subscribe(OnConfigChanged);
+        // A new lease or PPP session moves the gateway and address: read at once, not at the next poll.
+        using var learned = addresses?.Subscribe(() => _ = SafeAsync(SyncAsync));
         var netlink = _supervisor.RunAsync("netlink", (_, ct) => WatchNetlinkAsync(ct), stoppingToken);
         var period = TimeSpan.FromMilliseconds(options.Value.LinkPollMilliseconds);
         // Critical: while this loop is wedged nothing notices a WAN appear, vanish or lose its gateway.
@@ -72,10 +76,10 @@ public sealed partial class HealthMonitor(
     /// weight, tier or mode (or any other apply, which brings new records) must not reset health: an unknown link is
     /// unusable, and its sessions would be flushed.
     /// </summary>
-    private static bool WatchesTheSame(WanLink wan, WanWatch watch, IReadOnlyDictionary<string, int> slots)
+    private static bool WatchesTheSame(WanLink wan, WanWatch watch, IReadOnlyDictionary<string, int> slots, string device)
     {
         var old = watch.Wan;
-        return wan.Name == old.Name && wan.Interface == old.Interface && wan.Gateway == old.Gateway
+        return wan.Name == old.Name && wan.Interface == old.Interface && wan.Gateway == old.Gateway && watch.Binding.Interface == device
             && wan.Probes with { Targets = Array.Empty<string>() } == old.Probes with { Targets = Array.Empty<string>() }
             && wan.Probes.Targets.SequenceEqual(old.Probes.Targets, StringComparer.Ordinal)
             && KernelIds.MarkOf(slots[wan.Name]) == watch.Binding.Mark;
@@ -89,9 +93,10 @@ public sealed partial class HealthMonitor(
         {
             var wans = config.Current.Config.Settings.Role == ApplianceRole.Edge ? config.Current.Config.Wans.Where(w => w.Enabled).ToList() : [];
             var slots = WanSlots.Assign(config.Current.Config.Wans.Select(w => w.Name));
+            var states = addresses?.Current;
             foreach (var (name, watch) in _watches)
             {
-                if (!wans.Any(w => WatchesTheSame(w, watch, slots)))
+                if (!wans.Any(w => WatchesTheSame(w, watch, slots, WanDevice.Of(w, states))))
                 {
                     watch.Stop();
                     _watches.TryRemove(name, out _);
@@ -99,13 +104,14 @@ public sealed partial class HealthMonitor(
             }
             foreach (var wan in wans.Where(w => !_watches.ContainsKey(w.Name)))
             {
-                var watch = new WanWatch(wan, new WanBinding(wan.Interface, KernelIds.MarkOf(slots[wan.Name])), this);
+                // The WAN's L3 device: probes leave through it (for PPPoE the PPP interface, not the port).
+                var watch = new WanWatch(wan, new WanBinding(WanDevice.Of(wan, states), KernelIds.MarkOf(slots[wan.Name])), this);
                 _watches[wan.Name] = watch;
             }
-            var facts = await observer.ReadAsync(wans.Select(w => w.Interface).ToList(), _stopping);
+            var facts = await observer.ReadAsync(_watches.Values.Select(w => w.Binding.Interface).Distinct().ToList(), _stopping);
             foreach (var watch in _watches.Values)
             {
-                watch.SetLink(facts[watch.Wan.Interface]);
+                watch.SetLink(facts[watch.Binding.Interface], Learned(watch.Wan, states));
             }
             Publish();
         }
@@ -115,18 +121,27 @@ public sealed partial class HealthMonitor(
         }
     }
 
+    /// <summary>
+    /// For a WAN whose DHCP client or PPP session the engine runs: what it learned (an empty state until it learned
+    /// something). Null for the others, whose gateway is configured or read from the main table as before.
+    /// </summary>
+    private WanAddressState? Learned(WanLink wan, IReadOnlyDictionary<string, WanAddressState>? states) =>
+        states is not null && wan.EffectiveAddressing.Mode != AddressingMode.Static && WanDevice.IsManaged(wan, config.Current.Config)
+            ? states.GetValueOrDefault(wan.Name) ?? WanAddressMachine.Waiting(wan)
+            : null;
+
     // A failure ends this run and the supervisor opens a new socket after a pause; the poll covers the gap.
     private async Task WatchNetlinkAsync(CancellationToken ct)
     {
         using var watcher = new NetlinkLinkWatcher(sockets);
         await foreach (var linkEvent in watcher.ReadAsync(ct))
         {
-            if (_watches.Values.Any(w => w.Wan.Interface == linkEvent.Interface))
+            if (_watches.Values.Any(w => w.Binding.Interface == linkEvent.Interface))
             {
                 // Carrier loss is acted on at once; the full read also picks up a changed gateway.
-                foreach (var watch in _watches.Values.Where(w => w.Wan.Interface == linkEvent.Interface && !linkEvent.Carrier))
+                foreach (var watch in _watches.Values.Where(w => w.Binding.Interface == linkEvent.Interface && !linkEvent.Carrier))
                 {
-                    watch.SetLink(new InterfaceFacts(linkEvent.Interface, linkEvent.Exists, false, null));
+                    watch.SetLink(new InterfaceFacts(linkEvent.Interface, linkEvent.Exists, false, null), Learned(watch.Wan, addresses?.Current));
                 }
                 Publish();
                 await SafeAsync(SyncAsync);

@@ -1,6 +1,7 @@
 using Appliance.Engine.Configuration;
 using Appliance.Engine.Health.Probing;
 using Appliance.Engine.Kernel;
+using Appliance.Engine.Network;
 
 namespace Appliance.Engine.Health;
 
@@ -57,22 +58,33 @@ public sealed partial class HealthMonitor
 
         public void Stop() => _stop.Cancel();
 
-        /// <summary>Takes the kernel's view of the interface; carrier loss is an immediate down.</summary>
-        public void SetLink(InterfaceFacts facts)
+        /// <summary>
+        /// Takes the kernel's view of the interface, and for a WAN whose addressing the engine runs what its DHCP client
+        /// or PPP session learned (<paramref name="learned"/>); carrier loss is an immediate down.
+        /// </summary>
+        public void SetLink(InterfaceFacts facts, WanAddressState? learned = null)
         {
             LinkState from;
             LinkHealth to;
             lock (_lock)
             {
                 from = Health.State;
-                _gateway = Wan.Gateway == WanLink.DhcpGateway ? facts.DefaultGateway ?? (facts.Carrier ? _gateway : null) : Wan.Gateway;
+                if (learned is not null)
+                {
+                    _gateway = learned.Gateway;
+                    _address = learned.Address is { } address ? address.Split('/')[0] : null;
+                }
+                else
+                {
+                    _gateway = Wan.Gateway == WanLink.DhcpGateway ? facts.DefaultGateway ?? (facts.Carrier ? _gateway : null) : Wan.Gateway;
+                    _address = facts.Address;
+                }
                 _carrier = facts.Exists && facts.Carrier;
-                _address = facts.Address;
                 if (!_carrier)
                 {
                     if (from != LinkState.Down || Health.Carrier)
                     {
-                        _policy.CarrierLost(facts.Exists ? $"down: no carrier on {Wan.Interface}" : $"down: interface {Wan.Interface} does not exist");
+                        _policy.CarrierLost(facts.Exists ? $"down: no carrier on {Binding.Interface}" : $"down: interface {Binding.Interface} does not exist");
                     }
                     Health = new LinkHealth(LinkState.Down, _policy.Reason, _gateway, Carrier: false, _address);
                 }
@@ -122,7 +134,7 @@ public sealed partial class HealthMonitor
             // Probes leave through the WAN's routing table and come back past its strict reverse-path check, which the
             // engine sets up once it knows carrier and address. A probe sent before would read as loss of a link that is
             // fine: bound to the interface without a route, the kernel even looks for the target on the link.
-            if (!_carrier || !_owner._readiness.CanProbe(Wan.Interface))
+            if (!_carrier || !_owner._readiness.CanProbe(Binding.Interface))
             {
                 return;
             }

@@ -17,6 +17,7 @@ public sealed class KernelApplyException(string message, Exception? inner = null
 public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelApplier> logger) : Health.IProbeReadiness
 {
     private readonly MptcpApplier _mptcp = new(runner);
+    private readonly InterfaceApplier _interfaces = new(runner);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _reportedForeignRules = new(StringComparer.Ordinal);
     private DesiredState? _lastGood;
@@ -84,6 +85,8 @@ public sealed partial class KernelApplier(ICommandRunner runner, ILogger<KernelA
             await runner.RunCheckedAsync("nft", ["-f", "-"], desired.Ruleset, ct);
             _loadedRuleset = desired.Ruleset;
         }
+        // Before the routes: a WAN's route via its gateway needs the address (and the link up) first.
+        await _interfaces.ReconcileAsync(desired.Interfaces, ct);
         await ReconcileRoutesAsync(desired.Routes, ct);
         await ReconcileRulesAsync(desired.IpRules, ct);
         // After the routes and rules: a WAN's strict reverse-path filter needs them to find the way back.

@@ -18,9 +18,12 @@ public sealed record DesiredState(
     /// <summary>Edge role: where bonded sessions go; null when nothing is bonded right now.</summary>
     public BondingPlan? Bonding { get; init; }
 
-    /// <summary>Text form of routes, rules, sysctls and MPTCP, for golden files and logs.</summary>
+    /// <summary>The LAN bridge, the ports' links and the addresses the engine manages; applied before the routes that need them.</summary>
+    public InterfacePlan Interfaces { get; init; } = InterfacePlan.Empty;
+
+    /// <summary>Text form of interfaces, routes, rules, sysctls and MPTCP, for golden files and logs.</summary>
     public string DescribeRouting() =>
-        string.Join('\n', Routes.Select(r => r.ToString()).Concat(IpRules.Select(r => r.ToString())).Concat(Sysctls.Select(s => s.ToString()))
+        string.Join('\n', Interfaces.Describe().Concat(Routes.Select(r => r.ToString())).Concat(IpRules.Select(r => r.ToString())).Concat(Sysctls.Select(s => s.ToString()))
             .Concat(Mptcp?.Describe() ?? []).Concat(Bonding is null ? [] : [Bonding.ToString()])) + "\n";
 }
 

@@ -42,7 +42,7 @@ internal static class RulesetPlanner
 
         var stickies = rules.Where(r => r.Action == RuleAction.Balance).Select(r => r.Sticky).Append(StickyMode.None).Distinct().Order();
         var balancers = stickies.Select(s => new Balancer(s, [Balance(s, active)])).ToImmutableArray();
-        var steering = new SteeringPlan([.. wans.Select(w => new WanTraffic(w.Name, w.Interface, w.Mark))], LanOf(config.Settings.Lan, wans), bond, choose.ToImmutable(), balancers);
+        var steering = new SteeringPlan([.. wans.Select(w => new WanTraffic(w.Name, w.Interface, w.Mark))], LanOf(config, wans), bond, choose.ToImmutable(), balancers);
         return new(steering, warnings.ToImmutable());
     }
 
@@ -122,15 +122,20 @@ internal static class RulesetPlanner
             ports);
     }
 
-    private static LanPlan LanOf(LanSettings lan, IReadOnlyList<WanPlan> wans)
+    private static LanPlan LanOf(ApplianceConfig config, IReadOnlyList<WanPlan> wans)
     {
+        var lan = config.Settings.Lan;
         var networks = lan.Addresses.Select(NetworkOf).OfType<IPNetwork>().Distinct().ToList();
+        // Ports with the lan role are bridged: the bridge is a LAN interface like the ones named by hand.
+        List<string> interfaces = config.Ports.Any(p => p.Role == PortRole.Lan) && !lan.Interfaces.Contains(LanSettings.Bridge)
+            ? [.. lan.Interfaces, LanSettings.Bridge]
+            : [.. lan.Interfaces];
         // With no LAN interface configured, everything but the WANs and the appliance itself is taken for the LAN.
-        var ingress = lan.Interfaces.Count > 0
-            ? new IngressFilter([.. lan.Interfaces], AllBut: true)
+        var ingress = interfaces.Count > 0
+            ? new IngressFilter([.. interfaces], AllBut: true)
             : new IngressFilter([.. wans.Select(w => w.Interface), "lo"], AllBut: false);
         return new(
-            [.. lan.Interfaces],
+            [.. interfaces],
             [.. networks.Where(n => n.BaseAddress.AddressFamily == AddressFamily.InterNetwork)],
             [.. networks.Where(n => n.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6)],
             ingress);
