@@ -11,6 +11,7 @@ internal sealed class SettingsEntityConfiguration : IEntityTypeConfiguration<Set
         builder.ToTable("Settings");
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.Settings).HasConfigJson();
+        builder.Property(s => s.Ports).HasConfigJson();
         builder.Property(s => s.Version).IsConcurrencyToken();
     }
 }

@@ -44,6 +44,36 @@ public sealed class ConfigStore(
             return new Versioned<ApplianceSettings>(row.Settings, row.Version);
         }, ct);
 
+    public async Task<Versioned<IReadOnlyList<PortConfig>>> GetPortsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Settings.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
+        return new Versioned<IReadOnlyList<PortConfig>>(row?.Ports ?? [], row?.Version ?? 0);
+    }
+
+    public Task<Versioned<IReadOnlyList<PortConfig>>> UpdatePortsAsync(IReadOnlyList<PortConfig> ports, long? expectedVersion, ChangeContext who, CancellationToken ct = default) =>
+        writer.WriteAsync(async db =>
+        {
+            var row = await db.Settings.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
+            EditChecks.CheckVersion(row?.Version ?? 0, expectedVersion, "Ports");
+            var before = await PendingCopy.LoadAsync(db, ct);
+            EditChecks.Validate(validator, before, before with { Ports = ports }, null);
+            if (row is null)
+            {
+                row = new SettingsEntity { Ports = [.. ports], Version = 1 };
+                db.Settings.Add(row);
+            }
+            else
+            {
+                row.Ports = [.. ports];
+                row.Version++;
+            }
+            AuditLog.Add(db, time.GetUtcNow(), who, "ports.update", "ports",
+                string.Join(", ", ports.Select(p => $"{p.Name} {ConfigJson.EnumValue(p.Role)}")));
+            await db.SaveChangesAsync(ct);
+            return new Versioned<IReadOnlyList<PortConfig>>(row.Ports, row.Version);
+        }, ct);
+
     public async Task<ApplianceConfig> GetPendingAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

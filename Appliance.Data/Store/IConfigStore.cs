@@ -11,6 +11,10 @@ public interface IConfigStore
     Task<Versioned<ApplianceSettings>> GetSettingsAsync(CancellationToken ct = default);
     Task<Versioned<ApplianceSettings>> UpdateSettingsAsync(ApplianceSettings settings, long? expectedVersion, ChangeContext who, CancellationToken ct = default);
 
+    /// <summary>The ports' roles; they are stored with the settings and share their version.</summary>
+    Task<Versioned<IReadOnlyList<PortConfig>>> GetPortsAsync(CancellationToken ct = default);
+    Task<Versioned<IReadOnlyList<PortConfig>>> UpdatePortsAsync(IReadOnlyList<PortConfig> ports, long? expectedVersion, ChangeContext who, CancellationToken ct = default);
+
     /// <summary>The whole pending configuration (what export returns).</summary>
     Task<ApplianceConfig> GetPendingAsync(CancellationToken ct = default);
     Task<PendingStatus> GetPendingStatusAsync(CancellationToken ct = default);

@@ -14,13 +14,14 @@ internal static class PendingCopy
         var settings = await db.Settings.AsNoTracking().OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         return new ApplianceConfig
         {
+            Ports = settings?.Ports ?? [],
             Wans = wans.Select(w => w.Wan).ToList(),
             Rules = rules.Select(r => r.ToModel()).ToList(),
             Settings = settings?.Settings ?? new ApplianceSettings(),
         };
     }
 
-    /// <summary>Replaces every WAN, rule and the settings; rules keep their ids, every item starts at version 1.</summary>
+    /// <summary>Replaces every WAN, rule, the ports and the settings; rules keep their ids, every item starts at version 1.</summary>
     public static async Task ReplaceAsync(ApplianceDbContext db, ApplianceConfig config, CancellationToken ct)
     {
         await db.Wans.ExecuteDeleteAsync(ct);
@@ -36,11 +37,12 @@ internal static class PendingCopy
         var settings = await db.Settings.OrderBy(x => x.Id).FirstOrDefaultAsync(ct);
         if (settings is null)
         {
-            db.Settings.Add(new SettingsEntity { Settings = config.Settings, Version = 1 });
+            db.Settings.Add(new SettingsEntity { Settings = config.Settings, Ports = [.. config.Ports], Version = 1 });
         }
         else
         {
             settings.Settings = config.Settings;
+            settings.Ports = [.. config.Ports];
             settings.Version++;
         }
     }
