@@ -25,6 +25,7 @@ public static class ApplianceHostExtensions
         builder.Services.AddHostedService<BackgroundServiceGuard>();
         builder.Services.AddApplianceData(Path.GetFullPath(options.DataDirectory));
         builder.Services.AddApplianceEngine(builder.Configuration);
+        builder.Services.AddNetworkFallbacks();
         builder.Services.AddHostedService<Appliance.Data.Store.LinkHistoryRecorder>();
         // The hub's TLS key lives with the rest of the appliance's state unless configured elsewhere.
         if (builder.Configuration[$"{Appliance.Engine.Bonding.BondingOptions.Section}:CertificatePath"] is null)
