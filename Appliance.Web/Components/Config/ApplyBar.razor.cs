@@ -24,6 +24,9 @@ public sealed partial class ApplyBar
     private bool _rechecked;
     private string? _comment;
     private int _confirmSeconds;
+    // The user chose the confirm time: the bar stops suggesting one.
+    private bool _confirmChosen;
+    private string? _risk;
     private bool _busy;
     private bool _showDiff = true;
     private IDisposable? _subscription;
@@ -107,7 +110,19 @@ public sealed partial class ApplyBar
                 _reverted = ended.Status == RevisionStatus.Reverted ? ended : null;
             }
         }
-        _changes = _status.HasChanges ? ConfigDiff.Between(Running.Current.Config, await Store.GetPendingAsync()) : [];
+        var pending = _status.HasChanges ? await Store.GetPendingAsync() : null;
+        _changes = pending is null ? [] : ConfigDiff.Between(Running.Current.Config, pending);
+        _risk = pending is null ? null : LockoutRisk.Reason(Running.Current.Config, pending);
+        if (!_confirmChosen)
+        {
+            _confirmSeconds = _risk is null ? 0 : LockoutRisk.SuggestedConfirmSeconds;
+        }
+    }
+
+    private void ChooseConfirmSeconds(int seconds)
+    {
+        _confirmSeconds = seconds;
+        _confirmChosen = true;
     }
 
     private async Task ApplyAsync()
@@ -121,7 +136,7 @@ public sealed partial class ApplyBar
         {
             if (await TryAsync(() => Revisions.ApplyAsync(_comment, _confirmSeconds, who)))
             {
-                (_comment, _confirmSeconds, _reverted) = (null, 0, null);
+                (_comment, _confirmSeconds, _confirmChosen, _reverted) = (null, 0, false, null);
             }
         });
     }

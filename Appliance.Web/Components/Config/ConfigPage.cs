@@ -94,9 +94,15 @@ public abstract class ConfigPage : AppPage, IDisposable
         }
     }
 
+    /// <summary>Stops what a page started besides the feed subscription (a timer reading live state).</summary>
+    protected virtual void OnDisposing()
+    {
+    }
+
     public void Dispose()
     {
         _subscription?.Dispose();
+        OnDisposing();
         GC.SuppressFinalize(this);
     }
 }

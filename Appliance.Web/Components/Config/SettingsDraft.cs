@@ -37,17 +37,20 @@ public sealed class SettingsDraft
         Version = version,
     };
 
-    /// <summary>The settings to store; <paramref name="storedKey"/> is kept unless a new key was typed or removal asked for.</summary>
-    public ApplianceSettings ToSettings(string? storedKey) => new()
+    /// <summary>
+    /// The settings to store over <paramref name="stored"/>: its hub key is kept unless a new key was typed or removal
+    /// asked for, and what this page does not show of the LAN (DHCP, DNS, domain: the LAN page's) is kept as stored.
+    /// </summary>
+    public ApplianceSettings ToSettings(ApplianceSettings stored) => new()
     {
         Role = Role,
-        Lan = new LanSettings { Interfaces = Lines(LanInterfaces), Addresses = Lines(LanAddresses) },
+        Lan = stored.Lan with { Interfaces = Lines(LanInterfaces), Addresses = Lines(LanAddresses) },
         Hub = new HubPeerSettings
         {
             Address = OrNull(HubAddress),
             Port = HubPort,
             EdgeId = OrNull(EdgeId),
-            Key = RemoveKey ? null : string.IsNullOrEmpty(NewKey) ? storedKey : NewKey,
+            Key = RemoveKey ? null : string.IsNullOrEmpty(NewKey) ? stored.Hub.Key : NewKey,
             Encrypt = Encrypt,
         },
         Listen = new HubListenSettings { Address = ListenAddress.Trim(), Port = ListenPort },

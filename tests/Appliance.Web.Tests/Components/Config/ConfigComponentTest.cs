@@ -48,6 +48,11 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
 
     protected LiveStatusFeed Feed { get; } = new();
 
+    /// <summary>The box's ports, learned WAN addressing and LAN leases, as each test sets them.</summary>
+    internal FakePortInventory Inventory { get; } = new();
+    internal FakeWanAddressSource Addresses { get; } = new();
+    internal FakeLanLeaseReader Leases { get; } = new();
+
     /// <summary>The store's and the components' clock; it moves only when a test advances it.</summary>
     internal ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -78,6 +83,9 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Services.AddSingleton(Edges);
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<Appliance.Engine.Network.IPortInventory>(Inventory);
+        Services.AddSingleton<Appliance.Engine.Network.IWanAddressSource>(Addresses);
+        Services.AddSingleton<Appliance.Engine.Network.ILanLeaseReader>(Leases);
         Accounts = new AccountStore(_data.GetRequiredService<IDbContextFactory<ApplianceDbContext>>(), new PlainPasswordHashing(), Clock);
         await Accounts.CreateAsync(new NewUser(AdminName, AdminPassword, UserRole.Admin), Tester, Ct);
         var session = await Accounts.SignInAsync(AdminName, AdminPassword, "tests", Ct);

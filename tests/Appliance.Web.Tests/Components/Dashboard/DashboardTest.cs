@@ -26,6 +26,8 @@ public abstract class DashboardTest : ComponentTest
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Feed);
         Services.AddSingleton<IRunningConfigSource>(Config);
+        Services.AddSingleton<Appliance.Engine.Network.IPortInventory>(Inventory);
+        Services.AddSingleton<Appliance.Engine.Network.IWanAddressSource>(Addresses);
         // An empty history unless a test adds its own (the later registration wins).
         Services.AddSingleton<ILinkHistory>(new FakeLinkHistory());
         _data = new ServiceCollection().AddApplianceData(_directory).BuildServiceProvider();
@@ -45,6 +47,9 @@ public abstract class DashboardTest : ComponentTest
     protected LiveStatusFeed Feed { get; } = new();
 
     internal FakeRunningConfig Config { get; } = new();
+
+    internal FakePortInventory Inventory { get; } = new();
+    internal FakeWanAddressSource Addresses { get; } = new();
 
     protected HealthEventStore Events { get; }
 
