@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,7 +9,9 @@ public static class FactoryServiceCollectionExtensions
 {
     public static IServiceCollection AddApplianceFactoryDefaults(this IServiceCollection services)
     {
-        services.AddOptions<FactoryOptions>().BindConfiguration(FactoryOptions.Section);
+        // Bound when the host has a configuration; hosts without one (the data layer's tests) keep the defaults.
+        services.AddOptions<FactoryOptions>().Configure<IServiceProvider>((options, sp) =>
+            sp.GetService<IConfiguration>()?.GetSection(FactoryOptions.Section).Bind(options));
         services.TryAddSingleton<FactoryDefaultsFile>();
         return services;
     }
