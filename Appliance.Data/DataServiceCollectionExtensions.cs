@@ -1,5 +1,6 @@
 using Appliance.Data.Store;
 using Appliance.Engine.Configuration.Validation;
+using Appliance.Engine.Factory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +58,9 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<IConfigStore>(sp => sp.GetRequiredService<ConfigStore>());
         services.TryAddSingleton<RevisionLog>();
         services.TryAddSingleton<IRevisionLog>(sp => sp.GetRequiredService<RevisionLog>());
+        services.AddApplianceFactoryDefaults();
+        services.TryAddSingleton<FirstBootConfig>();
+        services.TryAddSingleton<IFactoryReset, FactoryReset>();
         services.TryAddSingleton<Engine.Configuration.IRunningConfigSource, RunningConfigSource>();
     }
 }

@@ -6,14 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.Data;
 
 /// <summary>
-/// Applies migrations, switches SQLite to WAL and loads the running revision, the hub's edges and the link history;
-/// then <see cref="DatabaseReadiness"/> lets whatever waits for them go on.
+/// Applies migrations, switches SQLite to WAL, loads the running revision, the hub's edges and the link history, and
+/// on a fresh box applies the factory configuration (<see cref="FirstBootConfig"/>); then <see cref="DatabaseReadiness"/> lets whatever waits for them go on.
 /// </summary>
 internal sealed partial class DatabaseInitializer(
     IDbContextFactory<ApplianceDbContext> dbFactory,
     RevisionLog revisions,
     HubEdgeStore edges,
     LinkHistoryStore history,
+    FirstBootConfig firstBoot,
     DatabaseReadiness readiness,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
@@ -32,6 +33,8 @@ internal sealed partial class DatabaseInitializer(
             await revisions.InitializeAsync(ct);
             await edges.InitializeAsync(ct);
             await history.InitializeAsync(ct);
+            // Before readiness, so the engine's first look finds the factory configuration on a fresh box.
+            await firstBoot.RunAsync(ct);
         }
         catch (Exception ex)
         {

@@ -3,9 +3,11 @@
 # root filesystem (mmdebstrap), its squashfs, a GPT disk image (ESP with systemd-boot, rootfs-a, rootfs-b, data)
 # and a signed RAUC bundle. Idempotent: every run starts from a clean work directory under --out.
 #
-#   bash image-build/build.sh [--out DIR] [--version X] [--key FILE --cert FILE --keyring FILE]
+#   bash image-build/build.sh [--out DIR] [--version X] [--key FILE --cert FILE --keyring FILE] [--factory-defaults FILE]
 #
 # Without --key/--cert/--keyring, development keys are made under image-build/dev-keys/ (never committed).
+# --factory-defaults replaces the shipped factory defaults (LAN 192.168.1.1/24); the QEMU tests' image uses
+# image-build/factory-defaults-testnet.json (APPLIANCE_FACTORY_DEFAULTS in the environment does the same).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/common.sh"
@@ -14,7 +16,8 @@ root=$(repo_root)
 COMPATIBLE=multiwan-appliance-x86_64
 out=$here/out
 key="" cert="" keyring="" version=""
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+factory_defaults=${APPLIANCE_FACTORY_DEFAULTS:-}
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=${2:?--out needs a directory}; shift 2 ;;
@@ -22,6 +25,7 @@ while [ $# -gt 0 ]; do
     --key) key=${2:?--key needs a file}; shift 2 ;;
     --cert) cert=${2:?--cert needs a file}; shift 2 ;;
     --keyring) keyring=${2:?--keyring needs a file}; shift 2 ;;
+    --factory-defaults) factory_defaults=${2:?--factory-defaults needs a file}; shift 2 ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
@@ -44,6 +48,10 @@ if [ -n "$key$cert$keyring" ]; then
 else
   bash "$here/lib/dev-keys.sh" "$here/dev-keys"
   key=$here/dev-keys/signing.key.pem cert=$here/dev-keys/signing.cert.pem keyring=$here/dev-keys/ca.cert.pem
+fi
+if [ -n "$factory_defaults" ]; then
+  [ -r "$factory_defaults" ] || die "cannot read $factory_defaults"
+  factory_defaults=$(readlink -f "$factory_defaults")
 fi
 openssl x509 -in "$cert" -noout -ext extendedKeyUsage 2>/dev/null | grep -q 'Code Signing' &&
   die "$cert has the codeSigning extended key usage, which RAUC refuses"
@@ -93,8 +101,12 @@ publish() {
 
 rootfs() {
   local packages=(systemd systemd-sysv systemd-resolved udev dbus polkitd iproute2 nftables conntrack procps
-    kmod e2fsprogs rauc rauc-service linux-image-amd64 initramfs-tools zstd ca-certificates)
+    kmod e2fsprogs rauc rauc-service linux-image-amd64 initramfs-tools zstd ca-certificates
+    dnsmasq-base udhcpc ppp pppoe)
+  # The router's tools, run by the engine: dnsmasq-base (the LAN's DHCP and DNS; not the dnsmasq package, whose
+  # system service would take port 53 and 67), udhcpc (WAN DHCP), ppp and pppoe (PPPoE WANs, pppoe-server for tests).
   IMAGE_DIR=$here PUBLISH_DIR=$work/publish KEYRING=$keyring APPLIANCE_VERSION=$version COMPATIBLE=$COMPATIBLE \
+    FACTORY_DEFAULTS=$factory_defaults \
     mmdebstrap --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots a copy of the built disk image in QEMU (TCG, UEFI with OVMF, user networking restricted to one forwarded
-# port on 127.0.0.1) and checks the appliance over HTTPS: /healthz answers, the first-run set-up creates the admin,
-# and GET /api/v1/status reports the engine as running. Never modifies the built image.
+# port on 127.0.0.1, to the LAN address of the TEST-NET factory defaults) and checks the appliance over HTTPS:
+# /healthz answers, the first-run set-up creates the admin, GET /api/v1/status reports the engine as running, and
+# the first revision is the factory configuration applied on first boot. Never modifies the built image.
 #
 #   bash image-build/smoke-test.sh [--out DIR] [--timeout SECONDS]
 set -euo pipefail
@@ -38,4 +39,10 @@ until curl_api -b "$jar" "$base/api/v1/status" -o "$run/status.json" 2>/dev/null
   sleep 3
 done
 echo "status: $(head -c 200 "$run/status.json")"
+
+# A fresh box runs the factory configuration from its first boot (reached above on its LAN address).
+curl_api -b "$jar" "$base/api/v1/config/revisions" -o "$run/revisions.json" || die "no revision list"
+grep -q '"comment":"factory defaults (first boot)"' "$run/revisions.json" ||
+  die "the first revision is not the factory configuration: $(head -c 400 "$run/revisions.json")"
+echo "revision 1 is the factory configuration"
 echo "smoke test passed in $((SECONDS - started))s"

@@ -48,7 +48,7 @@ until api "$base/api/v1/status" -o "$run/status.json" && jq -e '.running and .re
   in_time "the hub did not start listening"
   sleep 3
 done
-step "revision 1 runs (hub listening)"
+step "the hub role runs (hub listening)"
 
 firmware() { api -f "$base/api/v1/firmware" -o "$run/firmware.json" && cat "$run/firmware.json"; }
 until firmware > /dev/null 2>&1 && jq -e '.available' "$run/firmware.json" > /dev/null; do

@@ -4,10 +4,16 @@ using Appliance.Web.Security;
 
 namespace Appliance.Web.Api;
 
-/// <summary>/api/v1/system: the web UI's HTTPS certificate.</summary>
+/// <summary>/api/v1/system: the web UI's HTTPS certificate and the factory reset.</summary>
 internal static class SystemApi
 {
     public sealed record CertificateUpload(string? CertificatePem, string? PrivateKeyPem);
+
+    /// <summary>Body of the factory reset: <see cref="Confirm"/> must say <see cref="FactoryResetConfirmation"/>.</summary>
+    public sealed record FactoryResetRequest(string? Confirm);
+
+    /// <summary>What the caller types to show the reset is meant: no client resets a box by a stray empty POST.</summary>
+    public const string FactoryResetConfirmation = "factory-reset";
 
     public static void MapSystemApi(this RouteGroupBuilder api)
     {
@@ -43,5 +49,25 @@ internal static class SystemApi
             .WithDescription("Installs a certificate and its private key, both PEM; HTTPS presents it from the next connection on.")
             .Produces<CertificateInfo>()
             .RefusedInvalid("The certificate or key is missing, unreadable, expired or not a pair: `errors` says why.");
+
+        system.MapPost("/factory-reset", async (FactoryResetRequest? body, HttpContext http, IFactoryReset reset, CancellationToken ct) =>
+            {
+                if (body?.Confirm != FactoryResetConfirmation)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["confirm"] = [$"must be '{FactoryResetConfirmation}' to reset the configuration to the factory defaults"],
+                    });
+                }
+                return Results.Ok(await reset.ResetAsync(http.ChangeContext(), ct));
+            })
+            .WithName("FactoryReset").WithSummary("Reset the configuration to the factory defaults")
+            .WithDescription("Replaces ports, WANs, rules and settings with the factory configuration (the first port LAN with the default " +
+                "LAN address, DHCP server and DNS forwarder; the others WANs with DHCP) and applies it at once as a new revision, without " +
+                "commit-confirm; a revision waiting for confirmation is abandoned. Users, API tokens, the revision history, the audit trail and " +
+                "the HTTPS certificate stay. The LAN address usually changes: reconnect on it. The body must be " +
+                $"`{{\"confirm\": \"{FactoryResetConfirmation}\"}}`.")
+            .Produces<RevisionInfo>()
+            .RefusedInvalid($"`confirm` is not `{FactoryResetConfirmation}`, or the factory configuration cannot be applied: `errors` says why.");
     }
 }

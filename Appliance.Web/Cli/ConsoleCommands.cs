@@ -10,7 +10,8 @@ namespace Appliance.Web.Cli;
 
 /// <summary>
 /// Commands run on the box itself, against the appliance's database, for automation and recovery:
-/// <c>token create</c> prints only the new token; <c>user create</c> and <c>user password</c> read the password from stdin.
+/// <c>token create</c> prints only the new token; <c>user create</c> and <c>user password</c> read the password from stdin;
+/// <c>factory-reset --yes</c> returns the configuration to the factory defaults (users and tokens stay).
 /// </summary>
 public static class ConsoleCommands
 {
@@ -18,11 +19,13 @@ public static class ConsoleCommands
         Usage: Appliance.Web token create --name NAME --role admin|operator|viewer [--expires-days N] [--replace] [ASP.NET settings]
                Appliance.Web user create --name NAME --role admin|operator|viewer    (password: first line of stdin)
                Appliance.Web user password --name NAME                               (new password: first line of stdin)
+               Appliance.Web factory-reset --yes                                     (configuration back to the factory defaults)
         Token names are unique: --replace revokes the console's token of that name, if any, instead of refusing.
+        factory-reset keeps users and tokens; the running appliance runs the new revision once restarted.
         Settings such as --Appliance:DataDirectory=/var/lib/appliance pick the database, as for the appliance itself.
         """;
 
-    public static bool Matches(string[] args) => args.Length > 0 && args[0] is "token" or "user";
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] is "token" or "user" or "factory-reset";
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -70,6 +73,12 @@ public static class ConsoleCommands
                     await host.Services.GetRequiredService<AccountStore>().UpdateAsync(command.Name, new UserUpdate(Password: await ReadPasswordAsync(stdin)), who);
                     await stderr.WriteLineAsync($"password of {command.Name} set; the account is unlocked");
                     break;
+                case "factory-reset":
+                    var revision = await host.Services.GetRequiredService<IFactoryReset>().ResetAsync(who);
+                    // The appliance reads the running revision when it starts; this process is not the one running it.
+                    await stderr.WriteLineAsync($"factory configuration applied as revision {revision.Id}; users and tokens kept. " +
+                        "The appliance runs it once restarted: systemctl restart appliance");
+                    break;
             }
             return 0;
         }
@@ -103,6 +112,10 @@ public static class ConsoleCommands
     {
         public static Command Parse(string[] args)
         {
+            if (args.Length > 0 && args[0] == "factory-reset")
+            {
+                return ParseFactoryReset(args);
+            }
             if (args.Length < 2 || $"{args[0]} {args[1]}" is not ("token create" or "user create" or "user password"))
             {
                 throw new ArgumentException($"unknown command: {string.Join(' ', args.Take(2))}");
@@ -152,6 +165,17 @@ public static class ConsoleCommands
                 throw new ArgumentException("--expires-days and --replace are for tokens");
             }
             return new Command(verb, name, role ?? UserRole.Viewer, days, replace, settings);
+        }
+
+        /// <summary><c>factory-reset --yes</c>: the flag says the reset is meant, as the API's confirmation does.</summary>
+        private static Command ParseFactoryReset(string[] args)
+        {
+            var settings = args.Skip(1).Where(a => a != "--yes").ToList();
+            if (!args.Skip(1).Contains("--yes"))
+            {
+                throw new ArgumentException("factory-reset replaces the whole configuration: add --yes to confirm");
+            }
+            return new Command("factory-reset", "", UserRole.Viewer, null, false, settings);
         }
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mmdebstrap --customize-hook: turns the bookworm tree in $1 into the appliance's root filesystem.
-# Inputs from build.sh's environment: IMAGE_DIR, PUBLISH_DIR, KEYRING, APPLIANCE_VERSION, COMPATIBLE.
+# Inputs from build.sh's environment: IMAGE_DIR, PUBLISH_DIR, KEYRING, APPLIANCE_VERSION, COMPATIBLE, and
+# FACTORY_DEFAULTS (a file replacing the shipped factory defaults; empty keeps them).
 set -euo pipefail
 rootfs=$1
 : "${IMAGE_DIR:?}" "${PUBLISH_DIR:?}" "${KEYRING:?}" "${APPLIANCE_VERSION:?}" "${COMPATIBLE:?}"
@@ -11,6 +12,10 @@ cp -a "$IMAGE_DIR/rootfs/." "$rootfs/"
 chmod 0755 "$rootfs/usr/lib/rauc/"*.sh
 sed -i "s/^compatible=.*/compatible=$COMPATIBLE/" "$rootfs/etc/rauc/system.conf"
 install -m 0644 "$KEYRING" "$rootfs/etc/rauc/keyring.pem"
+# What a fresh box (and a factory reset) starts from: rootfs/usr/share/appliance/factory-defaults.json unless replaced.
+if [ -n "${FACTORY_DEFAULTS:-}" ]; then
+  install -m 0644 "$FACTORY_DEFAULTS" "$rootfs/usr/share/appliance/factory-defaults.json"
+fi
 
 # The app: a self-contained publish, owned by root and read-only like the rest of the root.
 rm -rf "$rootfs/opt/appliance"
@@ -37,8 +42,9 @@ mkdir -p "$rootfs/boot/efi"
 in_root systemctl enable appliance.service appliance-boot-deadline.timer systemd-networkd.service systemd-resolved.service
 # systemd-firstboot would prompt on the console; slots are blessed by the appliance, not by systemd-bless-boot;
 # nothing waits for "online" (the engine manages the WANs); apt and dpkg timers have nothing to do on a read-only root.
+# The engine runs dnsmasq and pppd itself: no system instance of either (masked even where the package has no unit).
 in_root systemctl mask systemd-firstboot.service systemd-bless-boot.service systemd-networkd-wait-online.service \
-  apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
+  apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer dnsmasq.service pppd-dns.service
 ln -sf ../run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf"
 
 # The initrd must mount a squashfs root; rebuild it only if the kernel's build left the module out.

@@ -4,8 +4,12 @@
 
 vm_ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
 vm_ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
-# The guest's network uses a documentation range, not QEMU's default 10.0.2.0/24.
-vm_net="net=198.18.200.0/24,host=198.18.200.2,dns=198.18.200.3,dhcpstart=198.18.200.15"
+# The guest's network uses a documentation range, not QEMU's default 10.0.2.0/24. The guest has one port, which
+# the factory configuration makes its LAN with a fixed address: the image under test is built with
+# image-build/factory-defaults-testnet.json, whose LAN address is vm_guest, so QEMU's forward reaches the appliance
+# on its LAN port as a laptop would (QEMU's own DHCP server goes unused).
+vm_guest=198.18.200.15
+vm_net="net=198.18.200.0/24,host=198.18.200.2,dns=198.18.200.3,dhcpstart=$vm_guest"
 qemu_pid=""
 vm_port=""
 
@@ -76,7 +80,7 @@ vm_boot() {
     -drive if=pflash,format=raw,unit=0,readonly=on,file="$vm_ovmf_code" \
     -drive if=pflash,format=raw,unit=1,file="$run/vars.fd" \
     -drive if=virtio,format=raw,file="$run/disk.img" \
-    -nic "user,model=virtio-net-pci,restrict=on,$vm_net,hostfwd=tcp:127.0.0.1:$vm_port-:443" \
+    -nic "user,model=virtio-net-pci,restrict=on,$vm_net,hostfwd=tcp:127.0.0.1:$vm_port-$vm_guest:443" \
     -display none -monitor unix:"$run/monitor.sock",server,nowait \
     -chardev file,id=console,path="$run/serial.log",append=on -serial chardev:console &
   qemu_pid=$!

@@ -42,6 +42,8 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
         builder.UseSetting("Appliance:DataDirectory", _dataDirectory);
         builder.UseSetting("Appliance:Engine:NetworkNamespace", _namespace);
         builder.UseSetting("Appliance:Engine:LinkPollMilliseconds", "200");
+        // Each test configures the appliance itself: no factory configuration on a fresh database.
+        builder.UseSetting("Appliance:Factory:FirstBoot", "false");
         foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -34,6 +34,8 @@ public sealed class ApplianceProcess : IAsyncDisposable
         }
         var start = StartInfo(repoRoot, dataDirectory, arguments);
         start.Environment["Appliance__Engine__NetworkNamespace"] = networkNamespace;
+        // The lab seeds its own configuration: no factory configuration on its fresh database.
+        start.Environment["Appliance__Factory__FirstBoot"] = "false";
         start.Environment["ASPNETCORE_URLS"] = urls;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -70,8 +70,9 @@ token=$(dotnet "$dll" token create --name openapi-client --role admin)
 [[ "$token" == apl_* ]] || die "the console command printed no token: $token"
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 url=http://127.0.0.1:$port
-# No installer on this bus address: the firmware service reports itself unavailable instead of asking the machine's.
-Appliance__Engine__NetworkNamespace=$ns Firmware__BusAddress=unix:path=$work/no-bus Logging__LogLevel__Default=Warning \
+# No installer on this bus address: the firmware service reports itself unavailable instead of asking the machine's;
+# no factory configuration: the client test configures the appliance itself.
+Appliance__Engine__NetworkNamespace=$ns Appliance__Factory__FirstBoot=false Firmware__BusAddress=unix:path=$work/no-bus Logging__LogLevel__Default=Warning \
   dotnet "$dll" --urls "$url" > "$work/app.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 480); do
