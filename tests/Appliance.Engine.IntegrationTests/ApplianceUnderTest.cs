@@ -106,10 +106,10 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     };
 
     /// <summary>Posts WANs, rules and settings, applies, and waits until the engine runs that revision with the expected usable WANs.</summary>
-    public async Task<long> ConfigureAsync(IEnumerable<WanLink> wans, IEnumerable<Rule>? rules = null, ApplianceSettings? settings = null, int usable = -1)
+    public async Task<long> ConfigureAsync(IEnumerable<WanLink> wans, IEnumerable<Rule>? rules = null, ApplianceSettings? settings = null, int usable = -1, IEnumerable<PortConfig>? ports = null)
     {
         var list = wans.ToList();
-        var config = new ApplianceConfig { Wans = list, Rules = (rules ?? []).ToList(), Settings = settings ?? LabSettings };
+        var config = new ApplianceConfig { Ports = (ports ?? []).ToList(), Wans = list, Rules = (rules ?? []).ToList(), Settings = settings ?? LabSettings };
         await Ensure(await Api.PostAsJsonAsync("/api/v1/config/import", config, ConfigJson.Options));
         return await ApplyAsync(usable < 0 ? list.Count(w => w.Enabled) : usable);
     }

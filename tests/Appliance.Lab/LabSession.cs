@@ -34,6 +34,7 @@ public sealed class LabSession : IAsyncDisposable
     private ApplianceApi? _api;
     private ApplianceApi? _hubApi;
     private TrafficGenerator? _traffic;
+    private IspSwitches? _switches;
     private string? _failure;
 
     private LabSession(LabOptions options, CancellationTokenSource stop)
@@ -126,6 +127,7 @@ public sealed class LabSession : IAsyncDisposable
         var configuration = await SeedAsync(_api, _lab, ct);
         _traffic = new TrafficGenerator(_lab.Thread(_lab.Lan), _servers, ExtraClients);
         _traffic.Start();
+        _switches = new IspSwitches(_lab);
         PrintBanner(_lab, data, configuration);
     }
 
@@ -174,7 +176,7 @@ public sealed class LabSession : IAsyncDisposable
         var existing = await api.ListWansAsync(ct);
         if (existing.Count == 0)
         {
-            revision = await api.ImportAndApplyAsync(SeedConfig(lab.Wans), "lab: initial configuration (dsl, cable, lte as backup tier; TCP 8443 via cable)", ct);
+            revision = await api.ImportAndApplyAsync(SeedConfig(lab.Wans), "lab: initial configuration (dsl and cable bonded, lte as backup tier; TCP 8443 via cable)", ct);
             what = $"seeded and applied as revision {revision}";
         }
         else
@@ -191,10 +193,12 @@ public sealed class LabSession : IAsyncDisposable
 
     public static ApplianceConfig SeedConfig(IReadOnlyList<LabWan> wans) => new()
     {
+        // dsl and cable are bonded through the lab's hub (TCP relayed over both at once), UDP is balanced over them by
+        // weight, and lte waits in tier 2 for both to fail. Every WAN probes the internet's server, so health is live.
         Wans =
         [
-            Wan("dsl", wans[0], weight: 5),
-            Wan("cable", wans[1], weight: 2),
+            Wan("dsl", wans[0], weight: 5, mode: WanMode.Bond),
+            Wan("cable", wans[1], weight: 2, mode: WanMode.Bond),
             Wan("lte", wans[2], weight: 1, tier: 2),
         ],
         Rules =
@@ -209,13 +213,16 @@ public sealed class LabSession : IAsyncDisposable
         },
     };
 
-    private static WanLink Wan(string name, LabWan wan, int weight, int tier = 1) => new()
+    private static WanLink Wan(string name, LabWan wan, int weight, int tier = 1, WanMode mode = WanMode.Balance) => new()
     {
         Name = name,
         Interface = wan.Interface,
         Gateway = wan.Gateway.ToString(),
         Weight = weight,
         Tier = tier,
+        Mode = mode,
+        // Once a second, down after three lost rounds: failover shows within a few seconds without flooding the table.
+        Probes = new ProbeSettings { Targets = [LabAddresses.Server.ToString()], IntervalMs = 1000, TimeoutMs = 800 },
     };
 
     private void PrintBanner(NetnsLab lab, string data, string configuration)
@@ -231,14 +238,28 @@ public sealed class LabSession : IAsyncDisposable
               WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
               appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
               web UI/API  {url}  (API docs {url}/api/docs/; on the first visit the UI asks for the admin's name and password)
-              hub         pid {_hub!.Pid}, engine in {lab.Hub} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; set a WAN's mode to bond to relay TCP through it
+              hub         pid {_hub!.Pid}, engine in {lab.Hub} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; WANs in bond mode relay TCP through it
               traffic     every second 20 TCP + 4 TCP to port 8443 + 5 UDP flows; every 3 s two 8 MB downloads
-            Ctrl-C to stop.
+              keys        {_switches!.Legend}
+            
 
             """);
     }
 
     private async Task PrintTablesAsync(CancellationToken ct)
+    {
+        var keys = _switches!.RunAsync(ct);
+        try
+        {
+            await PrintTablesEveryAsync(ct);
+        }
+        finally
+        {
+            await keys.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private async Task PrintTablesEveryAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TableEvery);
         while (await timer.WaitForNextTickAsync(ct))

@@ -4,6 +4,16 @@ using Appliance.Engine.Kernel;
 
 namespace Appliance.Testing;
 
+/// <summary>What the appliance is left to configure in the lab: by default the lab addresses every link by hand.</summary>
+public sealed record NetnsLabOptions
+{
+    /// <summary>The appliance's LAN port and the client get no address: the appliance serves the LAN, the client asks by DHCP.</summary>
+    public bool LanByDhcp { get; init; }
+
+    /// <summary>WANs (by index) whose appliance side gets no address and stays down: the engine addresses them (DHCP or static).</summary>
+    public IReadOnlySet<int> EngineAddressedWans { get; init; } = new HashSet<int>();
+}
+
 /// <summary>
 /// Builds <c>lan ─ appliance ─ wan1..N (ISP routers) ─ inet ─ hub</c> from network namespaces and veth pairs,
 /// and removes all of it on dispose, also after a failure half-way through building it.
@@ -19,11 +29,15 @@ public sealed class NetnsLab : IAsyncDisposable
     private readonly Dictionary<string, NamespaceThread> _threads = [];
     private readonly List<Process> _processes = [];
 
-    private NetnsLab(string prefix, IReadOnlyList<LabWan> wans)
+    private NetnsLab(string prefix, IReadOnlyList<LabWan> wans, NetnsLabOptions options)
     {
         Prefix = prefix;
         Wans = wans;
+        Options = options;
     }
+
+    /// <summary>What the appliance configures itself rather than the lab.</summary>
+    public NetnsLabOptions Options { get; }
 
     public string Prefix { get; }
     public IReadOnlyList<LabWan> Wans { get; }
@@ -41,13 +55,20 @@ public sealed class NetnsLab : IAsyncDisposable
     /// <summary>A short unique prefix, so parallel or crashed runs never collide.</summary>
     public static string NewPrefix() => "t" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
 
-    public static async Task<NetnsLab> CreateAsync(IReadOnlyList<LabWan> wans, int extraClients = 0, string? prefix = null, CancellationToken ct = default)
+    public static Task<NetnsLab> CreateAsync(IReadOnlyList<LabWan> wans, int extraClients = 0, string? prefix = null, CancellationToken ct = default) =>
+        CreateAsync(wans, new NetnsLabOptions(), extraClients, prefix, ct);
+
+    public static async Task<NetnsLab> CreateAsync(IReadOnlyList<LabWan> wans, NetnsLabOptions options, int extraClients = 0, string? prefix = null, CancellationToken ct = default)
     {
         if (Environment.UserName != "root")
         {
             throw new InvalidOperationException("the network-namespace lab needs root (ip netns, nftables, tc)");
         }
-        var lab = new NetnsLab(prefix ?? NewPrefix(), wans);
+        if (options.LanByDhcp && extraClients > 0)
+        {
+            throw new ArgumentException("a LAN addressed by DHCP has no fixed client addresses", nameof(extraClients));
+        }
+        var lab = new NetnsLab(prefix ?? NewPrefix(), wans, options);
         try
         {
             await lab.BuildAsync(extraClients, ct);
@@ -161,15 +182,19 @@ public sealed class NetnsLab : IAsyncDisposable
 
         // LAN: one client (plus extra source addresses) behind the appliance.
         await _host.RunCheckedAsync("ip", ["link", "add", "lan0", "netns", Appliance, "type", "veth", "peer", "name", "eth0", "netns", Lan], null, ct);
-        await ExecAsync(Appliance, "ip", "addr", "add", LabAddresses.ApplianceLan + "/24", "dev", "lan0");
-        await ExecAsync(Appliance, "ip", "link", "set", "lan0", "up");
-        await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.Client + "/24", "dev", "eth0");
-        for (var i = 0; i < extraClients; i++)
-        {
-            await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.ExtraClient(i) + "/24", "dev", "eth0");
-        }
         await ExecAsync(Lan, "ip", "link", "set", "eth0", "up");
-        await ExecAsync(Lan, "ip", "route", "add", "default", "via", LabAddresses.ApplianceLan);
+        // A LAN by DHCP is the appliance's to address (its LAN port bridged, its DHCP server); the client asks for a lease.
+        if (!Options.LanByDhcp)
+        {
+            await ExecAsync(Appliance, "ip", "addr", "add", LabAddresses.ApplianceLan + "/24", "dev", "lan0");
+            await ExecAsync(Appliance, "ip", "link", "set", "lan0", "up");
+            await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.Client + "/24", "dev", "eth0");
+            for (var i = 0; i < extraClients; i++)
+            {
+                await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.ExtraClient(i) + "/24", "dev", "eth0");
+            }
+            await ExecAsync(Lan, "ip", "route", "add", "default", "via", LabAddresses.ApplianceLan);
+        }
 
         // The internet: a server on a loopback address, reached through every ISP.
         await ExecAsync(Inet, "ip", "addr", "add", LabAddresses.Server + "/32", "dev", "lo");
@@ -206,8 +231,12 @@ public sealed class NetnsLab : IAsyncDisposable
         var isp = Isp(wan.Index);
         var i = wan.Index.ToString(CultureInfo.InvariantCulture);
         await _host.RunCheckedAsync("ip", ["link", "add", wan.Interface, "netns", Appliance, "type", "veth", "peer", "name", "cpe", "netns", isp], null, ct);
-        await ExecAsync(Appliance, "ip", "addr", "add", wan.ApplianceAddress + "/24", "dev", wan.Interface);
-        await ExecAsync(Appliance, "ip", "link", "set", wan.Interface, "up");
+        // A WAN the engine addresses (DHCP or static) is left as a new box finds its port: down, no address.
+        if (!Options.EngineAddressedWans.Contains(wan.Index))
+        {
+            await ExecAsync(Appliance, "ip", "addr", "add", wan.ApplianceAddress + "/24", "dev", wan.Interface);
+            await ExecAsync(Appliance, "ip", "link", "set", wan.Interface, "up");
+        }
         await ExecAsync(isp, "ip", "addr", "add", wan.Gateway + "/24", "dev", "cpe");
         await ExecAsync(isp, "ip", "link", "set", "cpe", "up");
 
