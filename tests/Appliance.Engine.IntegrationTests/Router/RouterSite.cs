@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Appliance.Engine.Configuration;
+using Appliance.Engine.Kernel;
 using Appliance.Testing;
 
 namespace Appliance.Engine.IntegrationTests.Router;
@@ -96,7 +97,7 @@ public sealed class RouterSite : IAsyncLifetime
     public async Task<string> AddClientAsync(string? mac = null)
     {
         var ns = Lab.Prefix + "c" + (++_clients).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await new Appliance.Engine.Kernel.ProcessCommandRunner().RunCheckedAsync("ip", ["netns", "add", ns]);
+        await new ProcessCommandRunner().RunCheckedAsync("ip", ["netns", "add", ns]);
         _clientNamespaces.Add(ns);
         List<string> add = ["ip", "link", "add", "mv0", "link", "eth0"];
         if (mac is not null)
@@ -120,7 +121,7 @@ public sealed class RouterSite : IAsyncLifetime
         await Dns.DisposeAsync();
         foreach (var ns in _clientNamespaces)
         {
-            await new Appliance.Engine.Kernel.ProcessCommandRunner().RunAsync("ip", ["netns", "del", ns]);
+            await new ProcessCommandRunner().RunAsync("ip", ["netns", "del", ns]);
         }
         await Lab.DisposeAsync();
     }
