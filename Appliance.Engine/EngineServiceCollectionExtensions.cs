@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IHealthEventSink, DiscardingHealthEventSink>();
         // Router services: the WANs' DHCP clients and PPP sessions, the LAN's dnsmasq, the box's ports.
         services.TryAddSingleton<IProcessLauncher>(sp => new ProcessLauncher(sp.GetRequiredService<IOptions<EngineOptions>>().Value.NetworkNamespace));
+        services.TryAddSingleton<IPortInventory, PortInventory>();
         services.TryAddSingleton<WanAddressService>();
         services.TryAddSingleton<IWanAddressSource>(sp => sp.GetRequiredService<WanAddressService>());
         services.TryAddSingleton<IWanAddressControl>(sp => sp.GetRequiredService<WanAddressService>());
