@@ -12,14 +12,14 @@ namespace Appliance.Engine.IntegrationTests.Addressing;
 public sealed class DhcpWanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private NetnsLab _lab = null!;
-    private IspDhcpServer _isp = null!;
+    private BareDhcpIsp _isp = null!;
     private CountingTcpServer _tcp = null!;
     private DirectoryInfo _runtime = null!;
 
     public async ValueTask InitializeAsync()
     {
         _lab = await NetnsLab.CreateAsync([]);
-        _isp = await IspDhcpServer.StartAsync(_lab);
+        _isp = await BareDhcpIsp.StartAsync(_lab);
         _runtime = Directory.CreateTempSubdirectory("appliance-run-");
         _tcp = new CountingTcpServer(_lab.Thread(_lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
     }

@@ -10,7 +10,7 @@ namespace Appliance.Engine.IntegrationTests.Addressing;
 /// appliance's WAN port (a veth into the lab's appliance namespace that carries no address), routed to the lab's
 /// internet. Reconfigure it (range, router, lease time) and restart it to test renewals.
 /// </summary>
-public sealed class IspDhcpServer : IAsyncDisposable
+public sealed class BareDhcpIsp : IAsyncDisposable
 {
     public const string Subnet = "198.51.100.0/24";
 
@@ -18,7 +18,7 @@ public sealed class IspDhcpServer : IAsyncDisposable
     private readonly string _leaseFile;
     private Process? _dnsmasq;
 
-    private IspDhcpServer(NetnsLab lab, string ns, string port, int index)
+    private BareDhcpIsp(NetnsLab lab, string ns, string port, int index)
     {
         _lab = lab;
         Namespace = ns;
@@ -45,10 +45,10 @@ public sealed class IspDhcpServer : IAsyncDisposable
     public string DnsServer { get; private set; } = "203.0.113.53";
 
     /// <param name="index">Picks the link addresses to the internet (198.19.&lt;index&gt;.0/24); keep it clear of the lab's WANs.</param>
-    public static async Task<IspDhcpServer> StartAsync(NetnsLab lab, int index = 9, string port = "wan9")
+    public static async Task<BareDhcpIsp> StartAsync(NetnsLab lab, int index = 9, string port = "wan9")
     {
         var ns = lab.Prefix + "dsp" + index.ToString(CultureInfo.InvariantCulture);
-        var isp = new IspDhcpServer(lab, ns, port, index);
+        var isp = new BareDhcpIsp(lab, ns, port, index);
         var host = new ProcessCommandRunner();
         await host.RunCheckedAsync("ip", ["netns", "add", ns]);
         try
