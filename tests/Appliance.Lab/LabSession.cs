@@ -35,6 +35,9 @@ public sealed class LabSession : IAsyncDisposable
     private ApplianceApi? _hubApi;
     private TrafficGenerator? _traffic;
     private IspSwitches? _switches;
+    private InternetDns? _dns;
+    private IspDhcpServer? _dsl;
+    private const string LaptopName = "laptop";
     private string? _failure;
 
     private LabSession(LabOptions options, CancellationTokenSource stop)
@@ -98,8 +101,17 @@ public sealed class LabSession : IAsyncDisposable
         await RemoveLeftoversAsync();
 
         Console.WriteLine($"lab: building the site ({string.Join(", ", SiteWans.Select(w => $"{w.Interface} {w.RateMbit} Mbit/s"))}) …");
-        _lab = await NetnsLab.CreateAsync(SiteWans, ExtraClients, Prefix, ct);
+        // Like a box fresh out of its packaging: the appliance addresses its LAN and WAN ports itself.
+        _lab = await NetnsLab.CreateAsync(SiteWans, new NetnsLabOptions
+        {
+            EngineAddressesLan = true,
+            EngineAddressedWans = SiteWans.Select(w => w.Index).ToHashSet(),
+        }, ExtraClients, Prefix, ct);
         _servers = new LabServers(_lab.Thread(_lab.Inet));
+        _dns = await InternetDns.StartAsync(_lab);
+        // ISP 1 hands out its one customer address by DHCP (so the table's per-address counts hold), with its resolver.
+        var dsl = _lab.Wans[0];
+        _dsl = await IspDhcpServer.StartAsync(_lab, dsl, new IspDhcpPlan(dsl.ApplianceAddress.ToString(), dsl.ApplianceAddress.ToString(), dsl.Gateway.ToString(), [InternetDns.Address]));
 
         var repo = FindRepoRoot();
         var data = Path.Combine(repo, "data", "lab");
@@ -128,7 +140,9 @@ public sealed class LabSession : IAsyncDisposable
         _traffic = new TrafficGenerator(_lab.Thread(_lab.Lan), _servers, ExtraClients);
         _traffic.Start();
         _switches = new IspSwitches(_lab);
-        PrintBanner(_lab, data, configuration);
+        var laptop = await _lab.AddLanDeviceAsync(LaptopName);
+        var lease = await LanDhcpClient.RequestAsync(laptop, "mv0", LaptopName, ct: ct);
+        PrintBanner(_lab, data, configuration, lease);
     }
 
     /// <summary>
@@ -174,7 +188,8 @@ public sealed class LabSession : IAsyncDisposable
         long? revision = null;
         string what;
         var existing = await api.ListWansAsync(ct);
-        if (existing.Count == 0)
+        // A lab database from before the appliance addressed its own ports would leave every link without an address.
+        if (existing.Count == 0 || (await api.ExportAsync(ct)).Ports.Count == 0)
         {
             revision = await api.ImportAndApplyAsync(SeedConfig(lab.Wans), "lab: initial configuration (dsl and cable bonded, lte as backup tier; TCP 8443 via cable)", ct);
             what = $"seeded and applied as revision {revision}";
@@ -195,9 +210,14 @@ public sealed class LabSession : IAsyncDisposable
     {
         // dsl and cable are bonded through the lab's hub (TCP relayed over both at once), UDP is balanced over them by
         // weight, and lte waits in tier 2 for both to fail. Every WAN probes the internet's server, so health is live.
+        Ports =
+        [
+            new PortConfig { Name = "lan0", Role = PortRole.Lan },
+            .. wans.Select(w => new PortConfig { Name = w.Interface, Role = PortRole.Wan }),
+        ],
         Wans =
         [
-            Wan("dsl", wans[0], weight: 5, mode: WanMode.Bond),
+            Wan("dsl", wans[0], weight: 5, mode: WanMode.Bond) with { Gateway = WanLink.DhcpGateway, Addressing = new WanAddressing() },
             Wan("cable", wans[1], weight: 2, mode: WanMode.Bond),
             Wan("lte", wans[2], weight: 1, tier: 2),
         ],
@@ -207,7 +227,14 @@ public sealed class LabSession : IAsyncDisposable
         ],
         Settings = new ApplianceSettings
         {
-            Lan = new LanSettings { Interfaces = ["lan0"], Addresses = [LabAddresses.ApplianceLan + "/24"] },
+            // The LAN's fixed clients (.2, .10-.13) sit below the DHCP range, as printers and servers do.
+            Lan = new LanSettings
+            {
+                Addresses = [LabAddresses.ApplianceLan + "/24"],
+                Domain = "lab",
+                Dhcp = new LanDhcpSettings { Enabled = true, RangeStart = "198.18.0.100", RangeEnd = "198.18.0.199", LeaseTimeSeconds = 3600 },
+                Dns = new LanDnsSettings { Enabled = true, Upstreams = DnsUpstreams.Wan },
+            },
             // Ready for bonding: set a WAN's mode to bond and its TCP sessions go through the lab's hub.
             Hub = new HubPeerSettings { Address = LabAddresses.Hub.ToString(), Port = HubPort, EdgeId = LabEdgeId, Key = LabEdgeKey },
         },
@@ -221,11 +248,13 @@ public sealed class LabSession : IAsyncDisposable
         Weight = weight,
         Tier = tier,
         Mode = mode,
+        // Static from the configuration (the appliance puts the address on its port); dsl overrides this with DHCP.
+        Addressing = new WanAddressing { Mode = AddressingMode.Static, Address = wan.ApplianceAddress + "/24", DnsServers = [InternetDns.Address] },
         // Once a second, down after three lost rounds: failover shows within a few seconds without flooding the table.
         Probes = new ProbeSettings { Targets = [LabAddresses.Server.ToString()], IntervalMs = 1000, TimeoutMs = 800 },
     };
 
-    private void PrintBanner(NetnsLab lab, string data, string configuration)
+    private void PrintBanner(NetnsLab lab, string data, string configuration, ClientLease? lease)
     {
         var url = _options.ApiBase.ToString().TrimEnd('/');
         var namespaces = new[] { lab.Lan, lab.Appliance }.Concat(lab.Wans.Select(w => lab.Isp(w.Index))).Append(lab.Inet).Append(lab.Hub);
@@ -235,7 +264,8 @@ public sealed class LabSession : IAsyncDisposable
             ── Appliance lab ─────────────────────────────────────────────────────────────
               namespaces  {string.Join(", ", namespaces)}
               site        LAN {LabAddresses.LanSubnet} (clients {LabAddresses.Client}, {LabAddresses.ExtraClient(0)}-{lastClient}) ─ appliance ─ ISPs ─ internet ({LabAddresses.Server})
-              WANs        {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
+              LAN         the appliance bridges lan0 into br-lan ({LabAddresses.ApplianceLan}/24), serves DHCP (.100-.199) and DNS; namespace {lab.Prefix}{LaptopName} leased {lease?.Address.ToString() ?? "nothing (see the LAN page)"} by DHCP
+              WANs        dsl by DHCP from its ISP, cable and lte static; {string.Join(", ", lab.Wans.Select(w => $"{w.Interface} {w.RateMbit?.ToString(CultureInfo.InvariantCulture) ?? "unshaped"} Mbit/s ({w.ApplianceAddress})"))}
               appliance   pid {_appliance!.Pid}, data in {data}; configuration: {configuration}
               web UI/API  {url}  (API docs {url}/api/docs/; on the first visit the UI asks for the admin's name and password)
               hub         pid {_hub!.Pid}, engine in {lab.Hub} on {LabAddresses.Hub}:{HubPort}, UI/API {HubUrls}; WANs in bond mode relay TCP through it
@@ -294,7 +324,7 @@ public sealed class LabSession : IAsyncDisposable
     /// <summary>Holding the lock, namespaces with the lab's names can only be leftovers of a run that was killed.</summary>
     private static async Task RemoveLeftoversAsync()
     {
-        var names = new[] { "lan", "app", "inet", "hub" }.Concat(SiteWans.Select(w => "isp" + w.Index.ToString(CultureInfo.InvariantCulture))).Select(n => Prefix + n);
+        var names = new[] { "lan", "app", "inet", "hub", LaptopName }.Concat(SiteWans.Select(w => "isp" + w.Index.ToString(CultureInfo.InvariantCulture))).Select(n => Prefix + n);
         var host = new ProcessCommandRunner();
         foreach (var name in names.Where(n => File.Exists(Path.Combine("/run/netns", n))))
         {
@@ -326,6 +356,14 @@ public sealed class LabSession : IAsyncDisposable
         if (_servers is not null)
         {
             await Step("stopping servers", () => { _servers.Dispose(); return Task.CompletedTask; });
+        }
+        if (_dsl is not null)
+        {
+            await Step("stopping ISP 1's DHCP server", async () => await _dsl.DisposeAsync());
+        }
+        if (_dns is not null)
+        {
+            await Step("stopping the internet's DNS server", async () => await _dns.DisposeAsync());
         }
         if (_appliance is not null)
         {

@@ -62,6 +62,11 @@ public sealed class ApplianceApi(Uri baseAddress, string token) : IDisposable
     }
 
     /// <summary>True once any configuration has been applied (a first run's database has no revision).</summary>
+    /// <summary>The pending configuration as one document.</summary>
+    public async Task<ApplianceConfig> ExportAsync(CancellationToken ct) =>
+        await _http.GetFromJsonAsync<ApplianceConfig>("api/v1/config/export", ConfigJson.Options, ct)
+        ?? throw new InvalidOperationException("the export was empty");
+
     public async Task<bool> HasRevisionsAsync(CancellationToken ct) =>
         (await _http.GetFromJsonAsync<JsonElement>("api/v1/config/revisions", ct)).GetArrayLength() > 0;
 

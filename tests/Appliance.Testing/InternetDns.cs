@@ -11,8 +11,14 @@ public sealed class InternetDns : IAsyncDisposable
     /// <summary>The resolver's address, on the internet namespace's loopback.</summary>
     public const string Address = "203.0.113.53";
 
-    /// <summary>A name it answers, with <see cref="LabAddresses.Server"/>.</summary>
+    /// <summary>A name it answers, with <see cref="ServerNameAddress"/>.</summary>
     public const string ServerName = "server.example.test";
+
+    /// <summary>
+    /// The answer: in 198.18.0.0/15, because the appliance's DNS forwarder drops answers in the documentation ranges (as
+    /// in private ones) to stop DNS rebinding.
+    /// </summary>
+    public const string ServerNameAddress = "198.19.200.10";
 
     private readonly Process _process;
     private readonly string _pidFile;
@@ -30,7 +36,7 @@ public sealed class InternetDns : IAsyncDisposable
         var process = lab.StartProcess(lab.Inet, "dnsmasq",
             "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
             "--listen-address=" + Address, "--user=root", "--group=root", "--pid-file=" + pidFile,
-            $"--address=/{ServerName}/{LabAddresses.Server}");
+            $"--address=/{ServerName}/{ServerNameAddress}");
         return new InternetDns(process, pidFile);
     }
 

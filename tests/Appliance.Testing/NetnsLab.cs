@@ -7,8 +7,11 @@ namespace Appliance.Testing;
 /// <summary>What the appliance is left to configure in the lab: by default the lab addresses every link by hand.</summary>
 public sealed record NetnsLabOptions
 {
-    /// <summary>The appliance's LAN port and the client get no address: the appliance serves the LAN, the client asks by DHCP.</summary>
-    public bool LanByDhcp { get; init; }
+    /// <summary>The appliance's LAN port gets no address and stays down: the appliance bridges and addresses its LAN itself.</summary>
+    public bool EngineAddressesLan { get; init; }
+
+    /// <summary>The LAN client gets no address and no route either: it asks the appliance by DHCP.</summary>
+    public bool ClientByDhcp { get; init; }
 
     /// <summary>WANs (by index) whose appliance side gets no address and stays down: the engine addresses them (DHCP or static).</summary>
     public IReadOnlySet<int> EngineAddressedWans { get; init; } = new HashSet<int>();
@@ -64,7 +67,7 @@ public sealed class NetnsLab : IAsyncDisposable
         {
             throw new InvalidOperationException("the network-namespace lab needs root (ip netns, nftables, tc)");
         }
-        if (options.LanByDhcp && extraClients > 0)
+        if (options.ClientByDhcp && extraClients > 0)
         {
             throw new ArgumentException("a LAN addressed by DHCP has no fixed client addresses", nameof(extraClients));
         }
@@ -118,6 +121,27 @@ public sealed class NetnsLab : IAsyncDisposable
             _processes.Add(process);
         }
         return process;
+    }
+
+    /// <summary>
+    /// Another LAN device with its own MAC address (random unless given): a macvlan on the LAN link in a namespace of its
+    /// own, so its address and default route never disturb the main client's. Returns the namespace; its link is <c>mv0</c>.
+    /// </summary>
+    public async Task<string> AddLanDeviceAsync(string name, string? mac = null)
+    {
+        var ns = Prefix + name;
+        await _host.RunCheckedAsync("ip", ["netns", "add", ns]);
+        _created.Add(ns);
+        await ExecAsync(ns, "ip", "link", "set", "lo", "up");
+        List<string> add = ["ip", "link", "add", "mv0", "link", "eth0"];
+        if (mac is not null)
+        {
+            add.AddRange(["address", mac]);
+        }
+        add.AddRange(["type", "macvlan", "mode", "bridge", "netns", ns]);
+        await ExecAsync(Lan, add);
+        await ExecAsync(ns, "ip", "link", "set", "mv0", "up");
+        return ns;
     }
 
     /// <summary>Makes an ISP drop everything in both directions (the link stays up: only probes can tell).</summary>
@@ -183,11 +207,14 @@ public sealed class NetnsLab : IAsyncDisposable
         // LAN: one client (plus extra source addresses) behind the appliance.
         await _host.RunCheckedAsync("ip", ["link", "add", "lan0", "netns", Appliance, "type", "veth", "peer", "name", "eth0", "netns", Lan], null, ct);
         await ExecAsync(Lan, "ip", "link", "set", "eth0", "up");
-        // A LAN by DHCP is the appliance's to address (its LAN port bridged, its DHCP server); the client asks for a lease.
-        if (!Options.LanByDhcp)
+        // The appliance's LAN side is left as a new box finds its port when the appliance addresses it (bridge, DHCP server).
+        if (!Options.EngineAddressesLan)
         {
             await ExecAsync(Appliance, "ip", "addr", "add", LabAddresses.ApplianceLan + "/24", "dev", "lan0");
             await ExecAsync(Appliance, "ip", "link", "set", "lan0", "up");
+        }
+        if (!Options.ClientByDhcp)
+        {
             await ExecAsync(Lan, "ip", "addr", "add", LabAddresses.Client + "/24", "dev", "eth0");
             for (var i = 0; i < extraClients; i++)
             {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Appliance.Engine.Configuration;
-using Appliance.Engine.Kernel;
 using Appliance.Testing;
 
 namespace Appliance.Engine.IntegrationTests.Router;
@@ -18,7 +17,6 @@ public sealed class RouterSite : IAsyncLifetime
     public const string RangeStart = "198.18.0.100";
     public const string RangeEnd = "198.18.0.102";
     public const string Wan2Address = "198.18.12.2";
-    private readonly List<string> _clientNamespaces = [];
     private int _clients;
 
     public NetnsLab Lab { get; private set; } = null!;
@@ -31,7 +29,7 @@ public sealed class RouterSite : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], new NetnsLabOptions { LanByDhcp = true, EngineAddressedWans = new HashSet<int> { 1, 2 } });
+        Lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], new NetnsLabOptions { EngineAddressesLan = true, ClientByDhcp = true, EngineAddressedWans = new HashSet<int> { 1, 2 } });
         Dns = await InternetDns.StartAsync(Lab);
         Isp1 = await IspDhcpServer.StartAsync(Lab, Wan1, IspDhcpServer.DefaultPlan(Wan1, InternetDns.Address));
         Appliance = new ApplianceUnderTest(Lab);
@@ -90,26 +88,9 @@ public sealed class RouterSite : IAsyncLifetime
         return IPAddress.Parse(cidr.Split('/')[0]);
     }
 
-    /// <summary>
-    /// Another LAN device with its own MAC: a macvlan on the LAN link moved into a namespace of its own, so its address
-    /// and default route do not disturb the main client's.
-    /// </summary>
-    public async Task<string> AddClientAsync(string? mac = null)
-    {
-        var ns = Lab.Prefix + "c" + (++_clients).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await new ProcessCommandRunner().RunCheckedAsync("ip", ["netns", "add", ns]);
-        _clientNamespaces.Add(ns);
-        List<string> add = ["ip", "link", "add", "mv0", "link", "eth0"];
-        if (mac is not null)
-        {
-            add.AddRange(["address", mac]);
-        }
-        add.AddRange(["type", "macvlan", "mode", "bridge"]);
-        await Lab.ExecAsync(Lab.Lan, add);
-        await Lab.ExecAsync(Lab.Lan, "ip", "link", "set", "mv0", "netns", ns);
-        await Lab.ExecAsync(ns, "ip", "link", "set", "mv0", "up");
-        return ns;
-    }
+    /// <summary>Another LAN device with its own MAC, in a namespace of its own.</summary>
+    public Task<string> AddClientAsync(string? mac = null) =>
+        Lab.AddLanDeviceAsync("c" + (++_clients).ToString(System.Globalization.CultureInfo.InvariantCulture), mac);
 
     public async Task<JsonElement> LeasesAsync() => await Appliance.Api.GetFromJsonAsync<JsonElement>("/api/v1/lan/leases");
 
@@ -119,10 +100,6 @@ public sealed class RouterSite : IAsyncLifetime
         Appliance.DeleteData();
         await Isp1.DisposeAsync();
         await Dns.DisposeAsync();
-        foreach (var ns in _clientNamespaces)
-        {
-            await new ProcessCommandRunner().RunAsync("ip", ["netns", "del", ns]);
-        }
         await Lab.DisposeAsync();
     }
 }
