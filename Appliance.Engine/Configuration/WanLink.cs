@@ -20,7 +20,8 @@ public sealed record WanLink
     /// <summary>How the WAN gets its address; null (a WAN stored before addressing existed) means <see cref="WanAddressing.Implied"/>.</summary>
     public WanAddressing? Addressing { get; init; }
 
-    /// <summary>The addressing in force: the configured one, or the one implied by the gateway.</summary>
+    /// <summary>The addressing in force: the configured one, or the one implied by the gateway. Computed, never stored or sent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public WanAddressing EffectiveAddressing => Addressing ?? WanAddressing.Implied(this);
 
     public const string DhcpGateway = "dhcp";
