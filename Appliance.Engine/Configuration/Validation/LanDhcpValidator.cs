@@ -41,7 +41,8 @@ public sealed class LanDhcpValidator : IConfigValidator
             {
                 errors.Add($"{At}.enabled", "the DHCP server needs a LAN: give a port the lan role or list settings.lan.interfaces");
             }
-            if (subnet is null)
+            // A LAN address that does not parse has its own error; saying the server lacks one too would be noise.
+            if (subnet is null && (lan.Addresses ?? []).All(a => FieldRules.TryParseInterfaceAddress(a, out _, out _)))
             {
                 errors.Add($"{At}.enabled", "the DHCP server needs an IPv4 address in settings.lan.addresses");
             }
