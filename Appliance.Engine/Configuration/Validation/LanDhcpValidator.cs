@@ -46,9 +46,9 @@ public sealed class LanDhcpValidator : IConfigValidator
             {
                 errors.Add($"{At}.enabled", "the DHCP server needs an IPv4 address in settings.lan.addresses");
             }
-            else if (!subnet.Value.HasBroadcast)
+            else if (subnet is { HasBroadcast: false } tiny)
             {
-                errors.Add($"{At}.enabled", $"the LAN's subnet {subnet} has no room for clients");
+                errors.Add($"{At}.enabled", $"the LAN's subnet {tiny} has no room for clients");
             }
         }
         var start = CheckRangeEnd(dhcp.RangeStart, "rangeStart", dhcp.Enabled, subnet, errors);
