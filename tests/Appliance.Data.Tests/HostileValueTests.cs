@@ -25,11 +25,21 @@ public sealed class HostileValueTests
     /// <summary>A configuration every validator accepts; each field below starts from its value here.</summary>
     private static ApplianceConfig Valid() => new()
     {
+        Ports = [new PortConfig { Name = "lan1", Role = PortRole.Lan }],
         Wans =
         [
             Samples.Wan("dsl", "eth1", gateway: "198.51.100.254") with
             {
                 Probes = new ProbeSettings { Targets = ["198.51.100.1", "https://probe.example/health"] },
+                Addressing = new WanAddressing { Mode = AddressingMode.Static, Address = "198.51.100.2/24" },
+            },
+            Samples.Wan("ppp", "eth2") with
+            {
+                Addressing = new WanAddressing
+                {
+                    Mode = AddressingMode.Pppoe, DnsServers = ["198.51.100.53"],
+                    Pppoe = new PppoeSettings { Username = "user@isp.example", Password = "s3cret-pass", ServiceName = "isp-ac" },
+                },
             },
         ],
         Rules =
@@ -38,13 +48,27 @@ public sealed class HostileValueTests
         ],
         Settings = new ApplianceSettings
         {
-            Lan = new LanSettings { Interfaces = ["lan0"], Addresses = ["192.0.2.1/24"] },
+            Lan = new LanSettings
+            {
+                Interfaces = ["lan0"], Addresses = ["192.0.2.1/24"],
+                Dhcp = new LanDhcpSettings
+                {
+                    Enabled = true, RangeStart = "192.0.2.100", RangeEnd = "192.0.2.199",
+                    StaticLeases = [new StaticLease { Mac = "02:00:5e:10:00:01", Address = "192.0.2.10", Name = "printer" }],
+                },
+                Dns = new LanDnsSettings { Enabled = true, Upstreams = DnsUpstreams.Manual, Servers = ["198.51.100.53"] },
+            },
             Hub = new HubPeerSettings { Address = "hub.example", EdgeId = "branch-7", Key = "shared-key-0123456789" },
             Listen = new HubListenSettings { Address = "0.0.0.0" },
         },
     };
 
-    private static ApplianceConfig WithWan(ApplianceConfig c, Func<WanLink, WanLink> change) => c with { Wans = [change(c.Wans[0])] };
+    private static ApplianceConfig WithWan(ApplianceConfig c, Func<WanLink, WanLink> change) => c with { Wans = [change(c.Wans[0]), .. c.Wans.Skip(1)] };
+    private static ApplianceConfig WithPppoe(ApplianceConfig c, Func<WanAddressing, WanAddressing> change) =>
+        c with { Wans = [c.Wans[0], c.Wans[1] with { Addressing = change(c.Wans[1].Addressing!) }] };
+    private static ApplianceConfig WithLan(ApplianceConfig c, Func<LanSettings, LanSettings> change) => c with { Settings = c.Settings with { Lan = change(c.Settings.Lan) } };
+    private static ApplianceConfig WithLease(ApplianceConfig c, Func<StaticLease, StaticLease> change) =>
+        WithLan(c, l => l with { Dhcp = l.Dhcp with { StaticLeases = [change(l.Dhcp.StaticLeases[0])] } });
     private static ApplianceConfig WithRule(ApplianceConfig c, int i, Func<Rule, Rule> change) => c with { Rules = c.Rules.Select((r, n) => n == i ? change(r) : r).ToList() };
     private static ApplianceConfig WithSettings(ApplianceConfig c, Func<ApplianceSettings, ApplianceSettings> change) => c with { Settings = change(c.Settings) };
 
@@ -62,6 +86,19 @@ public sealed class HostileValueTests
         ("rules[0].destinationPorts", "80,443", (c, v) => WithRule(c, 0, r => r with { DestinationPorts = v })),
         // Added only here: a pin rule in every case would also complain when the WAN's own name is the bad value.
         ("rules[1].wan", "dsl", (c, v) => c with { Rules = [.. c.Rules, new Rule { Id = 2, Action = RuleAction.Pin, Wan = v }] }),
+        ("wans[0].addressing.address", "198.51.100.2/24", (c, v) => WithWan(c, w => w with { Addressing = w.Addressing! with { Address = v } })),
+        ("wans[1].addressing.dnsServers[0]", "198.51.100.53", (c, v) => WithPppoe(c, a => a with { DnsServers = [v] })),
+        ("wans[1].addressing.pppoe.username", "user@isp.example", (c, v) => WithPppoe(c, a => a with { Pppoe = a.Pppoe! with { Username = v } })),
+        ("wans[1].addressing.pppoe.password", "s3cret-pass", (c, v) => WithPppoe(c, a => a with { Pppoe = a.Pppoe! with { Password = v } })),
+        ("wans[1].addressing.pppoe.serviceName", "isp-ac", (c, v) => WithPppoe(c, a => a with { Pppoe = a.Pppoe! with { ServiceName = v } })),
+        ("ports[0].name", "lan1", (c, v) => c with { Ports = [new PortConfig { Name = v, Role = PortRole.Lan }] }),
+        ("settings.lan.domain", "lan", (c, v) => WithLan(c, l => l with { Domain = v })),
+        ("settings.lan.dhcp.rangeStart", "192.0.2.100", (c, v) => WithLan(c, l => l with { Dhcp = l.Dhcp with { RangeStart = v } })),
+        ("settings.lan.dhcp.rangeEnd", "192.0.2.199", (c, v) => WithLan(c, l => l with { Dhcp = l.Dhcp with { RangeEnd = v } })),
+        ("settings.lan.dhcp.staticLeases[0].mac", "02:00:5e:10:00:01", (c, v) => WithLease(c, x => x with { Mac = v })),
+        ("settings.lan.dhcp.staticLeases[0].address", "192.0.2.10", (c, v) => WithLease(c, x => x with { Address = v })),
+        ("settings.lan.dhcp.staticLeases[0].name", "printer", (c, v) => WithLease(c, x => x with { Name = v })),
+        ("settings.lan.dns.servers[0]", "198.51.100.53", (c, v) => WithLan(c, l => l with { Dns = l.Dns with { Servers = [v] } })),
         ("settings.lan.interfaces[0]", "lan0", (c, v) => WithSettings(c, s => s with { Lan = s.Lan with { Interfaces = [v] } })),
         ("settings.lan.addresses[0]", "192.0.2.1/24", (c, v) => WithSettings(c, s => s with { Lan = s.Lan with { Addresses = [v] } })),
         ("settings.hub.address", "hub.example", (c, v) => WithSettings(c, s => s with { Hub = s.Hub with { Address = v } })),

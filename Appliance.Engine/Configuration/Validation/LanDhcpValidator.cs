@@ -41,13 +41,14 @@ public sealed class LanDhcpValidator : IConfigValidator
             {
                 errors.Add($"{At}.enabled", "the DHCP server needs a LAN: give a port the lan role or list settings.lan.interfaces");
             }
-            if (subnet is null)
+            // A LAN address that does not parse has its own error; saying the server lacks one too would be noise.
+            if (subnet is null && (lan.Addresses ?? []).All(a => FieldRules.TryParseInterfaceAddress(a, out _, out _)))
             {
                 errors.Add($"{At}.enabled", "the DHCP server needs an IPv4 address in settings.lan.addresses");
             }
-            else if (!subnet.Value.HasBroadcast)
+            else if (subnet is { HasBroadcast: false } tiny)
             {
-                errors.Add($"{At}.enabled", $"the LAN's subnet {subnet} has no room for clients");
+                errors.Add($"{At}.enabled", $"the LAN's subnet {tiny} has no room for clients");
             }
         }
         var start = CheckRangeEnd(dhcp.RangeStart, "rangeStart", dhcp.Enabled, subnet, errors);
