@@ -8,7 +8,8 @@ namespace Appliance.Engine.IntegrationTests.Ui;
 
 /// <summary>
 /// The web UI in real Chromium against the real appliance process, its engine driving a lab namespace: first-run
-/// setup, a WAN added and applied through the pages, its dashboard card appearing and its figures moving with traffic.
+/// setup, a WAN added and applied through the pages, its dashboard card appearing and its figures moving with traffic,
+/// and the Ports and LAN pages opening live.
 /// Screenshots of every step go to test-artifacts/e2e/.
 /// </summary>
 public sealed class DashboardEndToEndTests
@@ -93,6 +94,16 @@ public sealed class DashboardEndToEndTests
             await page.ClickAsync("[data-testid=history-range-1h]");
             await page.Locator("[data-testid=history-chart-rates]").WaitForAsync();
             await Shot(page, shots, "6-history");
+            // The Ports and LAN pages open live, with the apply bar's layout around them.
+            await OpenAsync(page, url + "/ports");
+            await page.Locator("[data-testid=ports-table]").WaitForAsync();
+            await page.Locator("[data-testid=ports-lockout-warning]").WaitForAsync();
+            await Shot(page, shots, "6b-ports");
+            await OpenAsync(page, url + "/lan");
+            await page.Locator("[data-testid=lan-form]").WaitForAsync();
+            await page.Locator("[data-testid=lan-leases]").WaitForAsync();
+            await Shot(page, shots, "6c-lan");
+
             await OpenAsync(page, url + "/");
             await card.WaitForAsync();
 

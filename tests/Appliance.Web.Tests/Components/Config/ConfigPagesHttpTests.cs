@@ -10,7 +10,7 @@ public sealed class ConfigPagesHttpTests : ApiTest
 {
     private const string Password = "a-long-user-passphrase";
     private const string HubKey = "0123456789abcdef-shared-key";
-    private static readonly string[] Pages = ["/wans", "/rules", "/settings", "/revisions"];
+    private static readonly string[] Pages = ["/wans", "/rules", "/settings", "/revisions", "/ports", "/lan"];
 
     private async Task<HttpClient> SignedInAsync(string name, string role)
     {
@@ -56,6 +56,11 @@ public sealed class ConfigPagesHttpTests : ApiTest
         Assert.DoesNotContain("settings-save", settings, StringComparison.Ordinal);
         Assert.DoesNotContain(HubKey, settings, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"import\"", await viewer.GetStringAsync("/revisions", Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain("ports-save", await viewer.GetStringAsync("/ports", Ct), StringComparison.Ordinal);
+        var lan = await viewer.GetStringAsync("/lan", Ct);
+        Assert.Contains("lan-form", lan, StringComparison.Ordinal);
+        Assert.DoesNotContain("lan-save", lan, StringComparison.Ordinal);
+        Assert.DoesNotContain("lan-lease-add", lan, StringComparison.Ordinal);
     }
 
     [Fact]

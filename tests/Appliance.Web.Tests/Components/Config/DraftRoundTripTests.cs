@@ -23,6 +23,18 @@ public sealed class DraftRoundTripTests : ConfigComponentTest
             DegradedLossPercent = 12.5, DegradedLatencyMs = 400, DownLossPercent = 55, DownLatencyMs = 1500,
             RecoverLossPercent = 7.5, RecoverLatencyMs = 250,
         },
+        Addressing = new WanAddressing { Mode = AddressingMode.Static, Address = "198.51.100.2/24", DnsServers = ["192.0.2.53", "198.51.100.53"] },
+    };
+
+    /// <summary>The PPPoE fields, which a static WAN does not have.</summary>
+    private static readonly WanLink PppoeWan = new()
+    {
+        Name = "vdsl", Interface = "eth3", Probes = new ProbeSettings { Targets = ["198.51.100.1"] },
+        Addressing = new WanAddressing
+        {
+            Mode = AddressingMode.Pppoe, DnsServers = ["192.0.2.53"],
+            Pppoe = new PppoeSettings { Username = "customer@isp", Password = "pppoe-secret-1", ServiceName = "fiber", Mtu = 1480 },
+        },
     };
 
     /// <summary>A pin and a sticky balance rule: between them every field is away from its default (a pin has no stickiness).</summary>
@@ -41,7 +53,7 @@ public sealed class DraftRoundTripTests : ConfigComponentTest
     [Fact]
     public void The_samples_set_every_field_of_the_model()
     {
-        ModelFields.EverySet(FullWan);
+        ModelFields.EverySet(FullWan, PppoeWan);
         ModelFields.EverySet(PinRule with { Id = 1 }, StickyRule);
     }
 
@@ -64,6 +76,20 @@ public sealed class DraftRoundTripTests : ConfigComponentTest
             Probes = FullWan.Probes with { IntervalMs = 350, Targets = ["203.0.113.5", "tcp://198.51.100.9:8443", "198.51.100.1"] },
         };
         ModelFields.Equal(expected, (await WanStore.GetAsync("dsl", Ct)).Value);
+    }
+
+    [Fact]
+    public async Task A_pppoe_wan_edited_in_the_form_keeps_its_account_and_password()
+    {
+        await WanStore.CreateAsync(PppoeWan, Tester, Ct);
+        var cut = Render<Wans>();
+
+        cut.Find("[data-testid='wan-edit-vdsl']").Click();
+        cut.Find("input[data-testid='wan-weight']").Change("3");
+        cut.Find("[data-testid='wan-save']").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid='wan-form']")));
+        ModelFields.Equal(PppoeWan with { Weight = 3 }, (await WanStore.GetAsync("vdsl", Ct)).Value);
     }
 
     [Fact]

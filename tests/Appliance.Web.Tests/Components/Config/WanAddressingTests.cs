@@ -122,13 +122,13 @@ public sealed class WanAddressingTests : ConfigComponentTest
     {
         await WanStore.CreateAsync(Wan("cable", "eth2") with { Gateway = WanLink.DhcpGateway }, Tester, Ct);
         var cut = Render<Wans>();
-        Assert.Contains("DHCP: no address yet", cut.Find("[data-testid='wan-addressing-cable']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("DHCP: no address yet", cut.Find("[data-testid='wan-learned-cable']").TextContent, StringComparison.Ordinal);
 
         var expires = Clock.GetUtcNow().AddMinutes(30);
         Addresses.Set(new WanAddressState("cable", AddressingMode.Dhcp, "eth2", "198.51.100.20/24", "198.51.100.1", ["192.0.2.53"], Clock.GetUtcNow(), expires, "bound"));
 
         var local = TimeZoneInfo.ConvertTime(expires, TimeZoneInfo.Local).ToString("HH:mm", CultureInfo.InvariantCulture);
-        cut.WaitForAssertion(() => Assert.Contains($"DHCP lease until {local}", cut.Find("[data-testid='wan-addressing-cable']").TextContent, StringComparison.Ordinal));
-        Assert.Contains("198.51.100.20/24 via 198.51.100.1", cut.Find("[data-testid='wan-addressing-cable']").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains($"DHCP lease until {local}", cut.Find("[data-testid='wan-learned-cable']").TextContent, StringComparison.Ordinal));
+        Assert.Contains("198.51.100.20/24 via 198.51.100.1", cut.Find("[data-testid='wan-learned-cable']").TextContent, StringComparison.Ordinal);
     }
 }
