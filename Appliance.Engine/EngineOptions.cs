@@ -12,4 +12,7 @@ public sealed class EngineOptions
     public string? NetworkNamespace { get; set; }
 
     public int LinkPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Where the systemd-networkd files of management ports are written (the image: /run/systemd/network); null writes none.</summary>
+    public string? NetworkdDirectory { get; set; }
 }

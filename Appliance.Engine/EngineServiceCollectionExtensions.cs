@@ -57,6 +57,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LocalAddressReader>();
         services.AddHostedService<EdgeRelay>();
         services.AddHostedService<HubRelay>();
+        services.AddHostedService<ManagementNetworkdWriter>();
         return services;
     }
 
