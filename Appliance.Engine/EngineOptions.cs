@@ -15,4 +15,6 @@ public sealed class EngineOptions
 
     /// <summary>Where the engine writes its daemons' rendered files (udhcpc and PPP scripts, pppd options, dnsmasq config and leases).</summary>
     public string RuntimeDirectory { get; set; } = "/run/appliance";
+    /// <summary>Where the systemd-networkd files of management ports are written (the image: /run/systemd/network); null writes none.</summary>
+    public string? NetworkdDirectory { get; set; }
 }

@@ -66,6 +66,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<LocalAddressReader>();
         services.AddHostedService<EdgeRelay>();
         services.AddHostedService<HubRelay>();
+        services.AddHostedService<ManagementNetworkdWriter>();
         return services;
     }
 

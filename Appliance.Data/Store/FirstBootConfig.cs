@@ -39,7 +39,17 @@ internal sealed partial class FirstBootConfig(
             LogDiscoveryFailed(logger, ex);
             return;
         }
-        var revision = await revisions.ApplyFirstBootAsync(FactoryConfig.Build(defaults.Load(), ports), ct);
+        RevisionInfo? revision;
+        try
+        {
+            revision = await revisions.ApplyFirstBootAsync(FactoryConfig.Build(defaults.Load(), ports), ct);
+        }
+        catch (ConfigValidationException ex)
+        {
+            // Never a reason not to start: the API and UI still serve, and the next start tries again.
+            LogInvalid(logger, ex, string.Join("; ", ex.Errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+            return;
+        }
         if (revision is not null)
         {
             LogApplied(logger, revision.Id, string.Join(", ", ports.Select(p => p.Name).Order(PortNameComparer.Instance)));
@@ -48,6 +58,9 @@ internal sealed partial class FirstBootConfig(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "First boot: the ports could not be discovered; no factory configuration applied")]
     private static partial void LogDiscoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "First boot: the factory configuration is invalid ({Errors}); none applied")]
+    private static partial void LogInvalid(ILogger logger, Exception exception, string errors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "First boot: factory configuration applied as revision {RevisionId} (ports {Ports}; the first is the LAN)")]
     private static partial void LogApplied(ILogger logger, long revisionId, string ports);

@@ -61,9 +61,13 @@ public sealed partial class RevisionLog
             };
         }, ct);
 
+    /// <summary>
+    /// Checked as an edit is, not as an apply: a box with a single port gets a LAN and no WAN, which an admin could not
+    /// apply (an edge needs a WAN) but which the box must still run, to be reachable on its LAN.
+    /// </summary>
     private void ValidateFactory(ApplianceConfig config)
     {
-        var errors = _validator.Validate(config, ValidationPurpose.Apply);
+        var errors = _validator.Validate(config, ValidationPurpose.Edit);
         if (!errors.IsEmpty)
         {
             throw new ConfigValidationException(errors, "The factory configuration cannot be applied.");

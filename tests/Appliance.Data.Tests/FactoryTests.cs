@@ -62,6 +62,19 @@ public sealed class FactoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_box_with_one_port_gets_its_lan_and_no_wan()
+    {
+        // An admin could not apply an edge without a WAN; the box must run it all the same, to be reachable.
+        _ports.Names = ["enp1s0"];
+        await using var fixture = await StartAsync();
+
+        var running = fixture.Running.Current;
+        Assert.Equal(1, running.RevisionId);
+        Assert.Equal(("enp1s0", PortRole.Lan), (Assert.Single(running.Config.Ports).Name, running.Config.Ports[0].Role));
+        Assert.Empty(running.Config.Wans);
+    }
+
+    [Fact]
     public async Task A_later_start_never_applies_it_again()
     {
         await using var fixture = await StartAsync();
