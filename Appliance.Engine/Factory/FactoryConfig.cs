@@ -36,7 +36,8 @@ public static class FactoryConfig
                 Lan = new LanSettings
                 {
                     Addresses = [defaults.Lan.Address],
-                    Dhcp = defaults.Lan.Dhcp,
+                    // With no port known (a console without the kernel's view) there is no LAN to serve yet.
+                    Dhcp = names.Count == 0 ? defaults.Lan.Dhcp with { Enabled = false } : defaults.Lan.Dhcp,
                     Dns = defaults.Lan.Dns,
                     Domain = defaults.Lan.Domain,
                 },

@@ -105,7 +105,8 @@ public sealed class FactoryResetApiTests : IAsyncDisposable
         var (refused, _, refusal) = await RunAsync(["factory-reset", .. settings]);
         var (exit, stdout, said) = await RunAsync(["factory-reset", "--yes", .. settings]);
 
-        Assert.Equal((2, 0), (refused, exit));
+        Assert.True(exit == 0, said);
+        Assert.Equal(2, refused);
         Assert.Contains("--yes", refusal, StringComparison.Ordinal);
         Assert.Equal("", stdout);
         Assert.Contains("revision 2", said, StringComparison.Ordinal);

@@ -42,7 +42,7 @@ public sealed class CommitConfirmSuggestionTests : ConfigComponentTest
         var bar = Render<ApplyBar>();
         var settings = await Store.GetSettingsAsync(Ct);
 
-        await Store.UpdateSettingsAsync(settings.Value with { Lan = settings.Value.Lan with { Dhcp = new LanDhcpSettings { Enabled = true } } }, settings.Version, Tester, Ct);
+        await Store.UpdateSettingsAsync(settings.Value with { Lan = settings.Value.Lan with { Domain = "home" } }, settings.Version, Tester, Ct);
 
         bar.WaitForAssertion(() => Assert.Contains("the LAN", bar.Find("[data-testid='confirm-suggestion']").TextContent, StringComparison.Ordinal));
         bar.Find("input[data-testid='apply-confirm-seconds']").Change("0");
