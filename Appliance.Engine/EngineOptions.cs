@@ -15,4 +15,10 @@ public sealed class EngineOptions
 
     /// <summary>Where the engine writes its daemons' rendered files (udhcpc and PPP scripts, pppd options, dnsmasq config and leases).</summary>
     public string RuntimeDirectory { get; set; } = "/run/appliance";
+
+    /// <summary>
+    /// The LAN's DNS forwarder drops public answers that point into private space. dnsmasq counts the TEST-NETs as
+    /// private, and the lab's internet answers with them: the lab and its tests turn this off.
+    /// </summary>
+    public bool DnsRebindProtection { get; set; } = true;
 }

@@ -93,7 +93,7 @@ public sealed partial class LanDnsmasqService(
 
     private async Task SyncAsync(CancellationToken ct)
     {
-        var plan = LanServicePlan.For(config.Current.Config, health.Current, addresses.Current, _paths);
+        var plan = LanServicePlan.For(config.Current.Config, health.Current, addresses.Current, _paths, options.Value.DnsRebindProtection);
         if (plan.ConfigText is null)
         {
             if (_process is not null)

@@ -30,7 +30,8 @@ public sealed record LanServicePlan(string? ConfigText, string ServersText)
         ApplianceConfig config,
         IReadOnlyDictionary<string, LinkHealth> health,
         IReadOnlyDictionary<string, WanAddressState> addresses,
-        LanServicePaths paths)
+        LanServicePaths paths,
+        bool rebindProtection = true)
     {
         var lan = config.Settings.Lan;
         var servers = DnsmasqServers.Render(DnsmasqServers.For(lan.Dns, WanDnsServers(config, health, addresses)));
@@ -39,7 +40,7 @@ public sealed record LanServicePlan(string? ConfigText, string ServersText)
         {
             return new(null, servers);
         }
-        var text = DnsmasqConfig.Render(new DnsmasqInput(device, lan.Addresses, lan, paths.Leases, paths.Servers));
+        var text = DnsmasqConfig.Render(new DnsmasqInput(device, lan.Addresses, lan, paths.Leases, paths.Servers, RebindProtection: rebindProtection));
         return new(text, servers);
     }
 

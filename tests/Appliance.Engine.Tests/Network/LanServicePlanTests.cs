@@ -96,6 +96,13 @@ public sealed class LanServicePlanTests
     }
 
     [Fact]
+    public void Rebind_protection_is_on_unless_turned_off()
+    {
+        Assert.Contains("stop-dns-rebind\n", LanServicePlan.For(Router, Up("cable"), Learned, Paths).ConfigText);
+        Assert.DoesNotContain("stop-dns-rebind", LanServicePlan.For(Router, Up("cable"), Learned, Paths, rebindProtection: false).ConfigText);
+    }
+
+    [Fact]
     public void Lan_interfaces_named_by_hand_are_served_when_no_port_is_lan()
     {
         var config = Router with { Ports = [], Settings = Router.Settings with { Lan = Router.Settings.Lan with { Interfaces = ["veth-lan"] } } };
