@@ -17,4 +17,10 @@ public sealed class EngineOptions
     public string RuntimeDirectory { get; set; } = "/run/appliance";
     /// <summary>Where the systemd-networkd files of management ports are written (the image: /run/systemd/network); null writes none.</summary>
     public string? NetworkdDirectory { get; set; }
+
+    /// <summary>
+    /// The LAN's DNS forwarder drops public answers that point into private space. dnsmasq counts the TEST-NETs as
+    /// private, and the lab's internet answers with them: the lab and its tests turn this off.
+    /// </summary>
+    public bool DnsRebindProtection { get; set; } = true;
 }

@@ -57,6 +57,9 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<HealthMonitor>();
         services.TryAddSingleton<ILinkHealthSource>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        services.TryAddSingleton<LanDnsmasqService>();
+        services.TryAddSingleton<ILanLeaseReader>(sp => sp.GetRequiredService<LanDnsmasqService>());
+        services.AddHostedService(sp => sp.GetRequiredService<LanDnsmasqService>());
         services.TryAddSingleton<EngineReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineReconciler>());
         services.TryAddSingleton<IKernelCounterReader, KernelCounterReader>();

@@ -38,7 +38,7 @@ public static class Planner
         var wanPlans = wans.Select(w => w.Plan).ToImmutableArray();
         var routing = RoutingPlanner.Plan(wans, active);
         var bonding = BondingPlanner.Plan(config, wans, active);
-        var ruleset = RulesetPlanner.Plan(config, wanPlans, active, bonding);
+        var ruleset = RulesetPlanner.Plan(config, wanPlans, active, bonding, DnsServers(config, addresses));
         warnings.AddRange(bonding.Warnings);
         warnings.AddRange(ruleset.Warnings);
         var routes = routing.Routes.Concat(bonding.Routes).ToImmutableArray();
@@ -53,6 +53,13 @@ public static class Planner
             Interfaces = NetworkPlanner.Plan(config, addresses),
         };
     }
+
+    /// <summary>Each WAN's DNS servers: what its addressing published (DHCP, PPPoE, managed static), else its configured ones.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> DnsServers(ApplianceConfig config, IReadOnlyDictionary<string, WanAddressState> addresses) =>
+        config.Wans.GroupBy(w => w.Name, StringComparer.Ordinal).Select(g => g.First()).ToDictionary(
+            w => w.Name,
+            w => addresses.TryGetValue(w.Name, out var state) ? state.DnsServers : w.EffectiveAddressing.DnsServers,
+            StringComparer.Ordinal);
 
     /// <summary>The addressing state of a WAN whose address and gateway the engine learns itself (DHCP or PPPoE on a wan port).</summary>
     private static WanAddressState? Learned(WanLink wan, ApplianceConfig config, IReadOnlyDictionary<string, WanAddressState> addresses) =>

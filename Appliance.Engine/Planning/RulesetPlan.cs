@@ -21,7 +21,14 @@ internal sealed record SteeringPlan(
     LanPlan Lan,
     BondRelay? Bond,
     ImmutableArray<SteeringRule> Choose,
-    ImmutableArray<Balancer> Balancers);
+    ImmutableArray<Balancer> Balancers)
+{
+    /// <summary>The usable WANs' DNS servers: the appliance's own queries to them (dnsmasq forwarding) leave by that WAN.</summary>
+    public ImmutableArray<OwnDns> Dns { get; init; } = [];
+}
+
+/// <summary>IPv4 DNS servers of one WAN, which an ISP often answers only from its own network.</summary>
+internal sealed record OwnDns(string Wan, uint Mark, ImmutableArray<IPAddress> Servers);
 
 /// <summary>A WAN as the ruleset sees it: the interface it counts and masquerades on, and its session mark.</summary>
 internal sealed record WanTraffic(string Name, string Interface, uint Mark);

@@ -20,7 +20,13 @@ internal static class RulesetPlanner
 {
     /// <param name="wans">Enabled WANs, sorted by name.</param>
     /// <param name="active">The WANs taking new balanced sessions now, with their weights.</param>
-    public static RulesetPlan Plan(ApplianceConfig config, IReadOnlyList<WanPlan> wans, IReadOnlyList<(WanPlan Wan, int Weight)> active, BondingLayout bonding)
+    /// <param name="dnsServers">Each WAN's DNS servers (learned or configured), by name; missing means none.</param>
+    public static RulesetPlan Plan(
+        ApplianceConfig config,
+        IReadOnlyList<WanPlan> wans,
+        IReadOnlyList<(WanPlan Wan, int Weight)> active,
+        BondingLayout bonding,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? dnsServers = null)
     {
         if (wans.Count == 0)
         {
@@ -42,7 +48,10 @@ internal static class RulesetPlanner
 
         var stickies = rules.Where(r => r.Action == RuleAction.Balance).Select(r => r.Sticky).Append(StickyMode.None).Distinct().Order();
         var balancers = stickies.Select(s => new Balancer(s, [Balance(s, active)])).ToImmutableArray();
-        var steering = new SteeringPlan([.. wans.Select(w => new WanTraffic(w.Name, w.Interface, w.Mark))], LanOf(config, wans), bond, choose.ToImmutable(), balancers);
+        var steering = new SteeringPlan([.. wans.Select(w => new WanTraffic(w.Name, w.Interface, w.Mark))], LanOf(config, wans), bond, choose.ToImmutable(), balancers)
+        {
+            Dns = OwnDnsOf(wans, dnsServers),
+        };
         return new(steering, warnings.ToImmutable());
     }
 
@@ -120,6 +129,33 @@ internal static class RulesetPlanner
             FieldRules.TryParseCidr(rule.Source, out var source) ? source : null,
             FieldRules.TryParseCidr(rule.Destination, out var destination) ? destination : null,
             ports);
+    }
+
+    /// <summary>
+    /// The usable WANs' IPv4 DNS servers, each server to the first WAN (in plan order, by name) that names it: a query
+    /// the appliance sends it then leaves by that WAN, whichever WAN the default route uses.
+    /// </summary>
+    private static ImmutableArray<OwnDns> OwnDnsOf(IReadOnlyList<WanPlan> wans, IReadOnlyDictionary<string, IReadOnlyList<string>>? dnsServers)
+    {
+        if (dnsServers is null)
+        {
+            return [];
+        }
+        var claimed = new HashSet<IPAddress>();
+        var result = ImmutableArray.CreateBuilder<OwnDns>();
+        foreach (var wan in wans.Where(w => w.Usable))
+        {
+            var servers = dnsServers.GetValueOrDefault(wan.Name, [])
+                .Select(s => FieldRules.TryParseHostAddress(s, out var address) ? address : null)
+                .OfType<IPAddress>()
+                .Where(a => a.AddressFamily == AddressFamily.InterNetwork && claimed.Add(a))
+                .ToImmutableArray();
+            if (!servers.IsEmpty)
+            {
+                result.Add(new(wan.Name, wan.Mark, servers));
+            }
+        }
+        return result.ToImmutable();
     }
 
     private static LanPlan LanOf(ApplianceConfig config, IReadOnlyList<WanPlan> wans)

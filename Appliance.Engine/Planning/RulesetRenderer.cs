@@ -50,7 +50,7 @@ internal static class RulesetRenderer
             {
                 RenderBond(t, bond);
             }
-            RenderOutput(t, steering.Bond);
+            RenderOutput(t, steering.Bond, steering.Dns);
             RenderForward(t);
             RenderTransmitCounters(t, steering.Wans);
             RenderOwnTrafficMarks(t, steering.Wans);
@@ -146,7 +146,7 @@ internal static class RulesetRenderer
             "a new bonded session goes to the bonding relay");
     }
 
-    private static void RenderOutput(StringBuilder t, BondRelay? bond)
+    private static void RenderOutput(StringBuilder t, BondRelay? bond, ImmutableArray<OwnDns> dns)
     {
         using var chain = new ChainWriter(t, "output", $"route hook output {Mangle}");
         if (bond is not null)
@@ -155,6 +155,13 @@ internal static class RulesetRenderer
             chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} == {Hex(KernelIds.BondMark)} return", "the bonding relay's replies to the LAN are not routed back to it");
         }
         chain.Rule($"ct mark & {Hex(KernelIds.MarkMask)} != 0 meta mark set ct mark", "this host's packets of a session keep its WAN");
+        // An ISP's resolver often answers only its own customers: a query to it leaves by its WAN, not the default route.
+        foreach (var wan in dns)
+        {
+            var servers = wan.Servers.Length == 1 ? wan.Servers[0].ToString() : Set(wan.Servers.Select(s => s.ToString()));
+            chain.Rule($"meta mark & {Hex(KernelIds.MarkMask)} == 0 ip daddr {servers} meta l4proto {{ tcp, udp }} th dport 53 ct mark set {Hex(wan.Mark)} meta mark set {Hex(wan.Mark)}",
+                $"this host's DNS queries to WAN {wan.Wan}'s servers leave by it");
+        }
     }
 
     private static void RenderForward(StringBuilder t)

@@ -37,11 +37,21 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     public string Token { get; }
     public string DataDirectory => _dataDirectory;
 
+    /// <summary>
+    /// Beside the data directory, which only its owner may enter: dnsmasq rereads its servers file after dropping to
+    /// an unprivileged user. Kept with the data (a restart test sees the leases again, as /run survives an engine restart).
+    /// </summary>
+    public string RuntimeDirectory => Path.Combine(Path.GetTempPath(), "appliance-run-" + Path.GetFileName(_dataDirectory.TrimEnd('/')));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Appliance:DataDirectory", _dataDirectory);
         builder.UseSetting("Appliance:Engine:NetworkNamespace", _namespace);
         builder.UseSetting("Appliance:Engine:LinkPollMilliseconds", "200");
+        // Daemons' files (the LAN's dnsmasq leases among them) belong to this appliance, not to whatever ran before.
+        builder.UseSetting("Appliance:Engine:RuntimeDirectory", RuntimeDirectory);
+        // The lab's internet answers with TEST-NET addresses, which dnsmasq takes for a rebinding attack.
+        builder.UseSetting("Appliance:Engine:DnsRebindProtection", "false");
         // Each test configures the appliance itself: no factory configuration on a fresh database.
         builder.UseSetting("Appliance:Factory:FirstBoot", "false");
         foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
@@ -162,6 +172,10 @@ public sealed class ApplianceUnderTest : WebApplicationFactory<Program>
     /// <summary>Deletes the data directory; separate from Dispose so a restart test can reuse it.</summary>
     public void DeleteData()
     {
+        if (Directory.Exists(RuntimeDirectory))
+        {
+            Directory.Delete(RuntimeDirectory, recursive: true);
+        }
         // A background writer still finishing its shutdown may add a file while the folder is removed: try again, bounded.
         for (var attempt = 1; Directory.Exists(_dataDirectory); attempt++)
         {

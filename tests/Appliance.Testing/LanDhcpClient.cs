@@ -37,12 +37,7 @@ public static class LanDhcpClient
     /// </summary>
     public static async Task<ClientLease?> RequestAsync(string ns, string iface, string? hostname = null, int tries = 10, CancellationToken ct = default)
     {
-        var script = Path.Combine(Path.GetTempPath(), $"lan-dhcp-client-{Environment.ProcessId}.sh");
-        if (!File.Exists(script) && OperatingSystem.IsLinux())
-        {
-            await File.WriteAllTextAsync(script, Script.ReplaceLineEndings("\n") + "\n", ct);
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var script = await WriteScriptAsync("lan-dhcp-client", Script, ct);
         // -q: quit once bound; -n: give up after the tries; -T 1 between discovers; -A 1 before the next round.
         List<string> args = ["-f", "-q", "-n", "-t", tries.ToString(CultureInfo.InvariantCulture), "-T", "1", "-A", "1", "-i", iface, "-s", script];
         if (hostname is not null)
@@ -55,9 +50,30 @@ public static class LanDhcpClient
     }
 
     /// <summary>Gives the lease back (DHCP release) and clears the interface, as a laptop does when it leaves.</summary>
-    public static Task ReleaseAsync(string ns, string iface, CancellationToken ct = default) =>
-        // -R releases on exit; with -q and a lease it ends at once. A client with no lease just fails, which is fine.
-        new ProcessCommandRunner(ns).RunAsync("udhcpc", ["-f", "-q", "-n", "-R", "-t", "3", "-T", "1", "-i", iface, "-s", "/bin/true"], null, ct);
+    public static async Task ReleaseAsync(string ns, string iface, CancellationToken ct = default)
+    {
+        // -R releases on exit, but busybox sends the release only from the bound state, which -q never reaches: the
+        // script ends udhcpc once bound instead. A client with no lease just fails, which is fine.
+        var script = await WriteScriptAsync("lan-dhcp-release", ReleaseScript, ct);
+        await new ProcessCommandRunner(ns).RunAsync("udhcpc", ["-f", "-n", "-R", "-t", "3", "-T", "1", "-i", iface, "-s", script], null, ct);
+    }
+
+    private const string ReleaseScript = """
+        #!/bin/sh
+        [ "$1" = bound ] && kill -TERM "$PPID"
+        exit 0
+        """;
+
+    private static async Task<string> WriteScriptAsync(string name, string text, CancellationToken ct)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"{name}-{Environment.ProcessId}.sh");
+        if (!File.Exists(script) && OperatingSystem.IsLinux())
+        {
+            await File.WriteAllTextAsync(script, text.ReplaceLineEndings("\n") + "\n", ct);
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return script;
+    }
 
     private static ClientLease? Parse(string text)
     {
