@@ -138,7 +138,7 @@ public sealed class NetnsLab : IAsyncDisposable
         {
             add.AddRange(["address", mac]);
         }
-        add.AddRange(["type", "macvlan", "mode", "bridge", "netns", ns]);
+        add.AddRange(["netns", ns, "type", "macvlan", "mode", "bridge"]);
         await ExecAsync(Lan, add);
         await ExecAsync(ns, "ip", "link", "set", "mv0", "up");
         return ns;
