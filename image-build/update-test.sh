@@ -29,8 +29,11 @@ step "the appliance answers"
 
 # First run as an admin does it in a browser, then a token for the rest (cookie changes need the XSRF header).
 jar=$run/cookies
-curl -ks --max-time 60 -f -c "$jar" -H 'Content-Type: application/json' \
-  -d '{"userName":"admin","password":"update-test-password"}' "$base/api/v1/auth/setup" > /dev/null \
+# Under TCG on a busy host an answer can take minutes: a set-up that completed after curl gave up is followed by a
+# sign-in with the same credentials.
+credentials='{"userName":"admin","password":"update-test-password"}'
+curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/setup" > /dev/null \
+  || curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/login" > /dev/null \
   || die "first-run set-up failed"
 xsrf=$(curl -ks --max-time 10 -f -b "$jar" -c "$jar" "$base/api/v1/auth/antiforgery" | jq -r .token)
 token=$(curl -ks --max-time 30 -f -b "$jar" -H "X-XSRF-TOKEN: $xsrf" -H 'Content-Type: application/json' \
