@@ -24,6 +24,10 @@ public sealed class InterfaceApplier(ICommandRunner runner)
             await runner.RunCheckedAsync("ip", ["link", "add", bridge.Name, "type", "bridge"], null, ct);
             links[bridge.Name] = new LinkFacts(Up: false, Master: null);
         }
+        if (plan.Links.Any(l => l.Bridge))
+        {
+            await KeepBridgeOutOfIpHooksAsync(ct);
+        }
         foreach (var link in plan.Links)
         {
             // A configured port the box does not have (an unplugged adapter) stays in the config, and waits.
@@ -75,6 +79,25 @@ public sealed class InterfaceApplier(ICommandRunner runner)
     private sealed record LinkFacts(bool Up, string? Master);
 
     private sealed record AddressFacts(string Cidr, bool Ipv4Global);
+
+    /// <summary>
+    /// Where br_netfilter is loaded (a host that runs containers, say), bridged packets go through the IP hooks at the
+    /// bridge layer, and the IP layer then skips them: a LAN session that TPROXY hands to the bonding relay loses its
+    /// socket on the way up and is refused. The LAN bridge is plain layer 2 to the appliance, so its namespace turns
+    /// those calls off. Without br_netfilter the keys do not exist and nothing calls the hooks.
+    /// </summary>
+    private async Task KeepBridgeOutOfIpHooksAsync(CancellationToken ct)
+    {
+        var now = await runner.RunAsync("sysctl", ["-n", .. BridgeNetfilterKeys], null, ct);
+        if (!now.Succeeded || now.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(v => v == "0"))
+        {
+            return;
+        }
+        await runner.RunCheckedAsync("sysctl", ["-q", "-w", .. BridgeNetfilterKeys.Select(k => k + "=0")], null, ct);
+    }
+
+    private static readonly string[] BridgeNetfilterKeys =
+        ["net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables", "net.bridge.bridge-nf-call-arptables"];
 
     private async Task<Dictionary<string, LinkFacts>> ReadLinksAsync(CancellationToken ct)
     {

@@ -12,10 +12,15 @@ public sealed class InterfaceApplierTests
         public Dictionary<string, (bool Up, string? Master, List<string> Addresses)> Links { get; } = new(StringComparer.Ordinal);
         public List<string> Changes { get; } = [];
 
+        /// <summary>The bridge-netfilter sysctls, as br_netfilter would show them; null: the module is not loaded.</summary>
+        public string? BridgeNetfilter { get; set; }
+
         public Task<CommandResult> RunAsync(string program, IReadOnlyList<string> a, string? stdin = null, CancellationToken ct = default)
         {
             switch (a)
             {
+                case ["-n", ..]:
+                    return Task.FromResult(BridgeNetfilter is null ? new CommandResult(255, "", "sysctl: cannot stat /proc/sys/net/bridge") : new CommandResult(0, BridgeNetfilter, ""));
                 case ["-j", "link", "show"]:
                     return Ok(JsonSerializer.Serialize(Links.Select(l => new Dictionary<string, object?>
                     {
@@ -33,6 +38,9 @@ public sealed class InterfaceApplierTests
             Changes.Add(string.Join(' ', a));
             switch (a)
             {
+                case ["-q", "-w", ..]:
+                    BridgeNetfilter = "0\n0\n0\n";
+                    break;
                 case ["link", "add", var name, "type", "bridge"]:
                     Links[name] = (false, null, []);
                     break;
@@ -102,5 +110,20 @@ public sealed class InterfaceApplierTests
         var ip = new FakeIp();
         await new InterfaceApplier(ip).ReconcileAsync(InterfacePlan.Empty, TestContext.Current.CancellationToken);
         Assert.Empty(ip.Changes);
+    }
+
+    [Fact]
+    public async Task Where_br_netfilter_is_loaded_the_bridge_is_kept_out_of_the_ip_hooks_once()
+    {
+        var ip = new FakeIp { BridgeNetfilter = "1\n1\n0\n" };
+        ip.Links["eth0"] = (false, null, []);
+        var applier = new InterfaceApplier(ip);
+
+        await applier.ReconcileAsync(Plan, TestContext.Current.CancellationToken);
+        var first = ip.Changes.Count;
+        await applier.ReconcileAsync(Plan, TestContext.Current.CancellationToken);
+
+        Assert.Contains("-q -w net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0", ip.Changes);
+        Assert.Equal(first, ip.Changes.Count);
     }
 }
