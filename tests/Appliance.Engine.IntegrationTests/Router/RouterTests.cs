@@ -35,8 +35,9 @@ public sealed class RouterTests(RouterSite site, ITestOutputHelper output) : ICl
     [Fact]
     public async Task Sessions_from_a_leased_client_are_balanced_over_the_dhcp_and_the_static_wan()
     {
+        // Its lease comes from the ISP's range, which the renumbering test may have moved: the address is whatever it is now.
         var wan1 = await site.WanAddressAsync("wan1") ?? throw new InvalidOperationException("wan1 has no address");
-        Assert.InRange(wan1.GetAddressBytes()[3], 100, 149);
+        Assert.StartsWith("198.18.11.", wan1.ToString(), StringComparison.Ordinal);
         using var server = new CountingTcpServer(site.Lab.Thread(site.Lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
 
         var result = await LanClient.TcpBurstAsync(site.Lab.Thread(site.Lab.Lan), server.Endpoint, 200, Limit);
