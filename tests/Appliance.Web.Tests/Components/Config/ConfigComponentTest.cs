@@ -84,6 +84,7 @@ public abstract class ConfigComponentTest : ComponentTest, IAsyncLifetime
         Services.AddSingleton(Feed);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<Appliance.Engine.Network.IPortInventory>(Inventory);
+        Services.AddSingleton(_data.GetRequiredService<IFactoryReset>());
         Services.AddSingleton<Appliance.Engine.Network.IWanAddressSource>(Addresses);
         Services.AddSingleton<Appliance.Engine.Network.ILanLeaseReader>(Leases);
         Accounts = new AccountStore(_data.GetRequiredService<IDbContextFactory<ApplianceDbContext>>(), new PlainPasswordHashing(), Clock);
