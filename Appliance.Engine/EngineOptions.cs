@@ -19,6 +19,13 @@ public sealed class EngineOptions
     public string? NetworkdDirectory { get; set; }
 
     /// <summary>
+    /// Run each PPPoE WAN's pppd as the systemd unit <c>appliance-pppd@WAN.service</c> (<see cref="Kernel.Processes.SystemdUnitLauncher"/>)
+    /// instead of as a child: the image's engine is not root, and pppd runs only as root. The unit reads the options
+    /// from <see cref="RuntimeDirectory"/>, which must then be /run/appliance.
+    /// </summary>
+    public bool PppdAsSystemdUnit { get; set; }
+
+    /// <summary>
     /// The LAN's DNS forwarder drops public answers that point into private space. dnsmasq counts the TEST-NETs as
     /// private, and the lab's internet answers with them: the lab and its tests turn this off.
     /// </summary>

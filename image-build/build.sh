@@ -4,10 +4,12 @@
 # and a signed RAUC bundle. Idempotent: every run starts from a clean work directory under --out.
 #
 #   bash image-build/build.sh [--out DIR] [--version X] [--key FILE --cert FILE --keyring FILE] [--factory-defaults FILE]
+#                             [--test-fixtures]
 #
 # Without --key/--cert/--keyring, development keys are made under image-build/dev-keys/ (never committed).
 # --factory-defaults replaces the shipped factory defaults (LAN 192.168.1.1/24); the QEMU tests' image uses
 # image-build/factory-defaults-testnet.json (APPLIANCE_FACTORY_DEFAULTS in the environment does the same).
+# --test-fixtures adds image-build/test-fixtures/ (a test ISP inside the guest for the QEMU tests); never for a box.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/lib/common.sh"
@@ -17,7 +19,8 @@ COMPATIBLE=multiwan-appliance-x86_64
 out=$here/out
 key="" cert="" keyring="" version=""
 factory_defaults=${APPLIANCE_FACTORY_DEFAULTS:-}
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+test_fixtures=0
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=${2:?--out needs a directory}; shift 2 ;;
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --cert) cert=${2:?--cert needs a file}; shift 2 ;;
     --keyring) keyring=${2:?--keyring needs a file}; shift 2 ;;
     --factory-defaults) factory_defaults=${2:?--factory-defaults needs a file}; shift 2 ;;
+    --test-fixtures) test_fixtures=1; shift ;;
     -h|--help) usage ;;
     *) echo "unknown option: $1" >&2; usage ;;
   esac
@@ -106,7 +110,7 @@ rootfs() {
   # The router's tools, run by the engine: dnsmasq-base (the LAN's DHCP and DNS; not the dnsmasq package, whose
   # system service would take port 53 and 67), udhcpc (WAN DHCP), ppp and pppoe (PPPoE WANs, pppoe-server for tests).
   IMAGE_DIR=$here PUBLISH_DIR=$work/publish KEYRING=$keyring APPLIANCE_VERSION=$version COMPATIBLE=$COMPATIBLE \
-    FACTORY_DEFAULTS=$factory_defaults \
+    FACTORY_DEFAULTS=$factory_defaults TEST_FIXTURES=$test_fixtures \
     mmdebstrap --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \

@@ -7,6 +7,10 @@ internal static class RuntimeFile
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
     public const UnixFileMode OwnerScript = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode Secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>For pppd's own unit in the image (root, in the engine's group): scripts it runs, options it reads, a directory it writes.</summary>
+    public const UnixFileMode GroupScript = OwnerScript | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+    public const UnixFileMode GroupSecret = Secret | UnixFileMode.GroupRead;
+    public const UnixFileMode GroupDirectory = OwnerScript | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
     public const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>

@@ -33,6 +33,13 @@ public sealed partial class WanAddressService(
     internal string RuntimeDirectory => options.Value.RuntimeDirectory;
     internal TimeProvider Time => time;
     internal IProcessLauncher Launcher => launcher;
+
+    /// <summary>What starts a WAN's pppd: the engine itself, or in the image its systemd unit.</summary>
+    internal IProcessLauncher PppdLauncher(string wan) =>
+        options.Value.PppdAsSystemdUnit ? new SystemdUnitLauncher(PppdUnit(wan), launcher) : launcher;
+
+    /// <summary>The image's unit for a WAN's pppd (image-build/rootfs/etc/systemd/system/appliance-pppd@.service).</summary>
+    public static string PppdUnit(string wan) => $"appliance-pppd@{wan}.service";
     internal ILoggerFactory Loggers => loggers;
 
     public async Task<bool> RenewAsync(string wan, CancellationToken ct)

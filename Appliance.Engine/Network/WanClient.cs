@@ -96,17 +96,23 @@ internal sealed class WanClient : IAsyncDisposable
     private void StartPppoe()
     {
         var pppoe = _wan.EffectiveAddressing.Pppoe ?? new PppoeSettings();
+        // The image's pppd runs as root in its own unit, with the appliance group and no power to override file
+        // modes: the group reads the options and runs the scripts, and the scripts write the state file here.
         var directory = Directory.CreateDirectory(Path.Combine(_owner.RuntimeDirectory, "ppp-" + _wan.Name)).FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, RuntimeFile.GroupDirectory);
+        }
         var up = Path.Combine(directory, "ip-up");
         var down = Path.Combine(directory, "ip-down");
         var state = Path.Combine(directory, "state");
         var optionsFile = Path.Combine(directory, "options");
-        RuntimeFile.Write(up, PppScripts.IpUp, RuntimeFile.OwnerScript);
-        RuntimeFile.Write(down, PppScripts.IpDown, RuntimeFile.OwnerScript);
+        RuntimeFile.Write(up, PppScripts.IpUp, RuntimeFile.GroupScript);
+        RuntimeFile.Write(down, PppScripts.IpDown, RuntimeFile.GroupScript);
         File.Delete(state);
-        RuntimeFile.Write(optionsFile, PppdOptions.Render(new PppdInput(_wan.Name, _wan.Interface, pppoe, up, down, state)), RuntimeFile.Secret);
-        var spec = new ProcessSpec($"pppd {_wan.Name}", "pppd", PppdCommand.Arguments(optionsFile));
-        _process = new SupervisedProcess(spec, _owner.Launcher, _owner.Time, _owner.Loggers.CreateLogger("Appliance.Engine.Network.Pppd"));
+        RuntimeFile.Write(optionsFile, PppdOptions.Render(new PppdInput(_wan.Name, _wan.Interface, pppoe, up, down, state)), RuntimeFile.GroupSecret);
+        var spec = new ProcessSpec($"pppd {_wan.Name}", PppdCommand.Program, PppdCommand.Arguments(optionsFile));
+        _process = new SupervisedProcess(spec, _owner.PppdLauncher(_wan.Name), _owner.Time, _owner.Loggers.CreateLogger("Appliance.Engine.Network.Pppd"));
         _watch = WatchPppAsync(state, _stop.Token);
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mmdebstrap --customize-hook: turns the bookworm tree in $1 into the appliance's root filesystem.
 # Inputs from build.sh's environment: IMAGE_DIR, PUBLISH_DIR, KEYRING, APPLIANCE_VERSION, COMPATIBLE, and
-# FACTORY_DEFAULTS (a file replacing the shipped factory defaults; empty keeps them).
+# FACTORY_DEFAULTS (a file replacing the shipped factory defaults; empty keeps them), TEST_FIXTURES (1 adds the QEMU
+# tests' fixtures from test-fixtures/).
 set -euo pipefail
 rootfs=$1
 : "${IMAGE_DIR:?}" "${PUBLISH_DIR:?}" "${KEYRING:?}" "${APPLIANCE_VERSION:?}" "${COMPATIBLE:?}"
@@ -54,8 +55,16 @@ if ! in_root lsinitramfs "${initrd#"$rootfs"}" | grep -q 'squashfs\.ko'; then
   in_root update-initramfs -u -k all
 fi
 
+# The QEMU tests' image only: the test ISP inside the guest (test-fixtures/), started before the appliance.
+if [ "${TEST_FIXTURES:-0}" = 1 ]; then
+  cp -a "$IMAGE_DIR/test-fixtures/." "$rootfs/"
+  chmod 0755 "$rootfs/usr/lib/appliance-test/pppoe-isp"
+  chmod 0600 "$rootfs/usr/lib/appliance-test/chap-secrets"
+  in_root systemctl enable appliance-test-pppoe-isp.service
+fi
+
 # The unit must load cleanly in the image it runs in.
-in_root systemd-analyze verify --man=no /etc/systemd/system/appliance.service
+in_root systemd-analyze verify --man=no /etc/systemd/system/appliance.service "/etc/systemd/system/appliance-pppd@.service"
 systemd-analyze security --offline=true --root="$rootfs" --no-pager appliance.service > "$rootfs/../appliance-security.txt" 2>&1 || true
 tail -n 1 "$rootfs/../appliance-security.txt"
 

@@ -39,6 +39,8 @@ public static class PppScripts
         # pppd gives its scripts no PATH.
         PATH=/usr/sbin:/usr/bin:/sbin:/bin
         export PATH
+        # pppd runs its scripts with umask 077; the engine reading the report may not be the user pppd runs as.
+        umask 022
         state="$6"
         case "$state" in
         /*) ;;

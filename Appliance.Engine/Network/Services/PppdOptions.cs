@@ -19,7 +19,8 @@ public sealed record PppdInput(
 
 /// <summary>Renders a WAN's pppd options file for PPPoE (pppd 2.4.9 with the rp-pppoe plugin, as in Debian bookworm).</summary>
 /// <remarks>
-/// The file holds the password (pppd's <c>password</c> option), so it is written root-only (0600) and pppd gets only
+/// The file holds the password (pppd's <c>password</c> option), so only its owner and the engine's group (pppd's unit in
+/// the image) may read it (0640), and pppd gets only
 /// its path (<see cref="PppdCommand"/>): the password is never in an argument list, where any user can read it in
 /// /proc. A per-WAN file also keeps the WANs apart, where /etc/ppp/chap-secrets would be one file for all of them.
 /// </remarks>
@@ -57,7 +58,7 @@ public static class PppdOptions
         }
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# pppd for WAN {PppWord.Quote(RenderGuard.Printable(input.Wan, "wan name", 64), "wan name")}: PPPoE over {port}.\n");
-        text.Append("# Rendered by the appliance; edits are overwritten. Holds the password: root only (0600).\n");
+        text.Append("# Rendered by the appliance; edits are overwritten. Holds the password: the engine and pppd only (0640).\n");
         text.Append("plugin rp-pppoe.so\n");
         text.Append(CultureInfo.InvariantCulture, $"nic-{port}\n");
         if (pppoe.ServiceName is { } service)
