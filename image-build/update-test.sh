@@ -27,18 +27,7 @@ step "booting a copy of $out/disk.img (QEMU pid $qemu_pid), HTTPS on 127.0.0.1:$
 vm_wait_healthy "$base" "$deadline"
 step "the appliance answers"
 
-# First run as an admin does it in a browser, then a token for the rest (cookie changes need the XSRF header).
-jar=$run/cookies
-# Under TCG on a busy host an answer can take minutes: a set-up that completed after curl gave up is followed by a
-# sign-in with the same credentials.
-credentials='{"userName":"admin","password":"update-test-password"}'
-curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/setup" > /dev/null \
-  || curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/login" > /dev/null \
-  || die "first-run set-up failed"
-xsrf=$(curl -ks --max-time 10 -f -b "$jar" -c "$jar" "$base/api/v1/auth/antiforgery" | jq -r .token)
-token=$(curl -ks --max-time 30 -f -b "$jar" -H "X-XSRF-TOKEN: $xsrf" -H 'Content-Type: application/json' \
-  -d '{"name":"update-test","role":"admin"}' "$base/api/v1/tokens" | jq -r .token)
-[[ "$token" == apl_* ]] || die "no API token"
+vm_api_token "$base" update-test-password
 api() { curl -ks --max-time "${CURL_MAX:-30}" -H "Authorization: Bearer $token" "$@"; }
 step "admin and API token created"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on the real kernel: apply latency (config change to kernel committed) for 2/8/16 WANs with
 # 200 rules, iperf3 forwarding throughput with the engine's ruleset vs plain forwarding, failover time, bonding through a hub,
-# and the live status hub with 50 SignalR clients.
+# the live status hub with 50 SignalR clients, and DHCP renumbering (renew to traffic on the new address).
 # Needs root (network namespaces, nftables). Prints the figures and writes bench-results/bench.{json,txt}.
 # Options are passed to the bench (e.g. --only apply, --seconds 3; --help lists them).
 set -euo pipefail

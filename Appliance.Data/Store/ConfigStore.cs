@@ -91,7 +91,7 @@ public sealed class ConfigStore(
         var runningConfig = current.Config with { Version = pending.Version };
         var awaiting = await db.Revisions.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(r => r.Status == RevisionStatus.Pending, ct);
         var hasChanges = ConfigJson.Serialize(pending) != ConfigJson.Serialize(runningConfig) && !(current.RevisionId == 0 && PendingCopy.IsEmpty(pending));
-        var risk = hasChanges ? LockoutRisk.Describe(runningConfig, pending) : null;
+        var risk = hasChanges ? LockoutRisk.Of(runningConfig, pending)?.Reason : null;
         return new PendingStatus(hasChanges, current.RevisionId, awaiting is null ? null : RevisionInfo.From(awaiting))
         {
             SuggestConfirm = risk is not null,

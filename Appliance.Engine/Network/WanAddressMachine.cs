@@ -62,8 +62,9 @@ public static class WanAddressMachine
     /// <summary>pppd exited: whatever its scripts said last, the session is gone.</summary>
     public static WanAddressState PppGone(WanAddressState current) => Cleared(current, "pppd stopped; starting it again");
 
+    /// <summary>The configured servers, else the learned ones once each (a PPP peer often sends the same server as DNS1 and DNS2).</summary>
     private static IReadOnlyList<string> Dns(WanLink wan, IReadOnlyList<string> learned) =>
-        wan.EffectiveAddressing.DnsServers is { Count: > 0 } manual ? manual : learned;
+        wan.EffectiveAddressing.DnsServers is { Count: > 0 } manual ? manual : learned.Distinct(StringComparer.Ordinal).ToList();
 
     private static WanAddressState Empty(WanLink wan, string state) =>
         new(wan.Name, wan.EffectiveAddressing.Mode, WanDevice.Of(wan), null, null, [], null, null, state);

@@ -59,7 +59,7 @@ fi
 if [ "${TEST_FIXTURES:-0}" = 1 ]; then
   cp -a "$IMAGE_DIR/test-fixtures/." "$rootfs/"
   chmod 0755 "$rootfs/usr/lib/appliance-test/pppoe-isp"
-  chmod 0600 "$rootfs/usr/lib/appliance-test/chap-secrets"
+  chmod 0600 "$rootfs/etc/netns/isp-pppoe/ppp/chap-secrets"
   in_root systemctl enable appliance-test-pppoe-isp.service
 fi
 

@@ -146,3 +146,18 @@ vm_wait_healthy() {
     sleep 3
   done
 }
+
+# vm_api_token BASE PASSWORD: the first-run set-up as an admin does it in a browser (user admin), then an API token
+# for the rest (cookie changes need the XSRF header); sets token. Under TCG on a busy host an answer can take
+# minutes: a set-up that completed after curl gave up is followed by a sign-in with the same credentials.
+vm_api_token() {
+  local base=$1 jar=$run/cookies xsrf credentials
+  credentials=$(jq -cn --arg p "$2" '{userName: "admin", password: $p}')
+  curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/setup" > /dev/null \
+    || curl -ks --max-time 180 -f -c "$jar" -H 'Content-Type: application/json' -d "$credentials" "$base/api/v1/auth/login" > /dev/null \
+    || die "first-run set-up failed"
+  xsrf=$(curl -ks --max-time 10 -f -b "$jar" -c "$jar" "$base/api/v1/auth/antiforgery" | jq -r .token)
+  token=$(curl -ks --max-time 30 -f -b "$jar" -H "X-XSRF-TOKEN: $xsrf" -H 'Content-Type: application/json' \
+    -d '{"name":"qemu-test","role":"admin"}' "$base/api/v1/tokens" | jq -r .token)
+  [[ "$token" == apl_* ]] || die "no API token"
+}

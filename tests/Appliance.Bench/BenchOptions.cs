@@ -21,6 +21,8 @@ public sealed partial record BenchOptions
     public bool RunFailover { get; init; } = true;
     public bool RunBonding { get; init; } = true;
     public bool RunLive { get; init; } = true;
+    public bool RunRenewal { get; init; } = true;
+    public int RenewalTrials { get; init; } = 10;
     public int LiveClients { get; init; } = 50;
     public int LiveSeconds { get; init; } = 30;
     public int Trials { get; init; } = 20;
@@ -33,10 +35,11 @@ public sealed partial record BenchOptions
     public const string Usage = """
         usage: Appliance.Bench [options]   (root: builds network namespaces, loads nftables rules)
           --out DIR          where bench.json and bench.txt go (default: <repo>/bench-results)
-          --only apply|throughput|failover|bonding|live   run one of the five benchmarks
+          --only apply|throughput|failover|bonding|live|renewal   run one of the six benchmarks
           --clients 50       live status: concurrent SignalR clients (1-200)
           --live-seconds 30  live status: measured window in seconds (5-120)
           --trials 20        failover trials per failure kind (1-50)
+          --renewals 10      DHCP renumbering trials (1-30)
           --bond-seconds 12  bonded iperf3 duration after the warm-up (3-30)
           --bond-warmup 4    bonded iperf3 warm-up left out of the figures (0-10)
           --handover 3       bonded handover trials (1-10)
@@ -70,15 +73,7 @@ public sealed partial record BenchOptions
             options = name switch
             {
                 "--out" => options with { OutputDirectory = Path.GetFullPath(value) },
-                "--only" => value switch
-                {
-                    "apply" => options with { RunThroughput = false, RunFailover = false, RunBonding = false, RunLive = false },
-                    "throughput" => options with { RunApply = false, RunFailover = false, RunBonding = false, RunLive = false },
-                    "failover" => options with { RunApply = false, RunThroughput = false, RunBonding = false, RunLive = false },
-                    "bonding" => options with { RunApply = false, RunThroughput = false, RunFailover = false, RunLive = false },
-                    "live" => options with { RunApply = false, RunThroughput = false, RunFailover = false, RunBonding = false },
-                    _ => throw new ArgumentException("--only takes apply, throughput, failover, bonding or live"),
-                },
+                "--only" => Only(value),
                 "--wans" => options with { WanCounts = IntList(name, value, 1, 32) },
                 "--rules" => options with { Rules = Int(name, value, 0, 1000) },
                 "--repeats" => options with { Repeats = Int(name, value, 1, 100) },
@@ -88,6 +83,7 @@ public sealed partial record BenchOptions
                 "--streams" => options with { Streams = IntList(name, value, 1, 16) },
                 "--prefix" => PrefixPattern().IsMatch(value) ? options with { Prefix = value } : throw new ArgumentException("--prefix: 2-10 letters or digits, starting with a letter"),
                 "--trials" => options with { Trials = Int(name, value, 1, 50) },
+                "--renewals" => options with { RenewalTrials = Int(name, value, 1, 30) },
                 "--bond-seconds" => options with { BondSeconds = Int(name, value, 3, 30) },
                 "--bond-warmup" => options with { BondWarmUp = Int(name, value, 0, 10) },
                 "--handover" => options with { HandoverTrials = Int(name, value, 1, 10) },
@@ -104,6 +100,21 @@ public sealed partial record BenchOptions
             };
         }
         return options;
+
+        BenchOptions Only(string value)
+        {
+            var none = options with { RunApply = false, RunThroughput = false, RunFailover = false, RunBonding = false, RunLive = false, RunRenewal = false };
+            return value switch
+            {
+                "apply" => none with { RunApply = true },
+                "throughput" => none with { RunThroughput = true },
+                "failover" => none with { RunFailover = true },
+                "bonding" => none with { RunBonding = true },
+                "live" => none with { RunLive = true },
+                "renewal" => none with { RunRenewal = true },
+                _ => throw new ArgumentException("--only takes apply, throughput, failover, bonding, live or renewal"),
+            };
+        }
     }
 
     private static int Int(string name, string value, int min, int max) =>

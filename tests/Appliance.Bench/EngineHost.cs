@@ -17,6 +17,8 @@ public static class EngineHost
         {
             ["Appliance:Engine:NetworkNamespace"] = ns,
             ["Appliance:Engine:Bonding:CertificatePath"] = Path.Combine(dataDirectory, "hub-tls.pfx"),
+            // The daemons' rendered files (udhcpc's script) beside the data, not in the host's /run/appliance.
+            ["Appliance:Engine:RuntimeDirectory"] = Path.Combine(dataDirectory, "run"),
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddApplianceData(dataDirectory);

@@ -73,6 +73,11 @@ try
         var repo = BenchOptions.RepoRoot() ?? throw new InvalidOperationException("run the bench from the repository (Appliance.sln not found above the working directory)");
         results.LiveStatus = await new LiveStatusBench(options.Prefix, repo, options.LiveClients, options.LiveSeconds, log).RunAsync(cts.Token);
     }
+    if (options.RunRenewal)
+    {
+        await log.WriteLineAsync($"6. DHCP renumbering: {options.RenewalTrials} renewals of wan1 with a new address and gateway each");
+        results.Renewal = await new RenewalBench(options.Prefix, options.RenewalTrials, log).RunAsync(cts.Token);
+    }
 }
 catch (OperationCanceledException) when (cts.IsCancellationRequested)
 {

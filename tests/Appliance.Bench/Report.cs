@@ -68,6 +68,15 @@ public static class Report
             Line(t, $"  delivered {l.Delivered}/{l.Expected}; latency p50 {l.P50Ms:0.0} ms, p99 {l.P99Ms:0.0} ms, max {l.MaxMs:0.0} ms; connected at the end {l.ConnectedAtEnd}");
             Line(t, $"  appliance process CPU: {l.IdleCpuPercent:0.0} % of one core without clients, {l.CpuPercent:0.0} % with them");
         }
+        if (r.Renewal is { } n)
+        {
+            Line(t, $"");
+            Line(t, $"6. DHCP renumbering: the ISP moves wan1 to a new address and gateway ({n.Trials} trials; ms)");
+            Wrap(t, n.Setup);
+            Line(t, $"                                   median     worst      best");
+            Line(t, $"  renew request to new lease      {n.LeaseMs.Median,7:0}  {n.LeaseMs.Max,8:0}  {n.LeaseMs.Min,8:0}");
+            Line(t, $"  new lease to traffic flowing    {n.TrafficAfterLeaseMs.Median,7:0}  {n.TrafficAfterLeaseMs.Max,8:0}  {n.TrafficAfterLeaseMs.Min,8:0}   (goal: under 2000)");
+        }
         return t.ToString();
     }
 

@@ -34,7 +34,11 @@ public sealed record BenchResults
     public FailoverResults? Failover { get; set; }
     public BondingResults? Bonding { get; set; }
     public LiveStatusResults? LiveStatus { get; set; }
+    public RenewalResults? Renewal { get; set; }
 }
+
+/// <summary>DHCP renumbering (ms): renew request to new lease, and new lease to traffic from the new address.</summary>
+public sealed record RenewalResults(int Trials, string Setup, Summary LeaseMs, Summary TrafficAfterLeaseMs);
 
 /// <summary>The status hub with many clients: delivery latency of the 1 Hz snapshot (ms) and the appliance process's CPU (% of one core).</summary>
 /// <param name="Delivered">Snapshots received by all clients in the measured window; <paramref name="Expected"/> is clients × seconds.</param>

@@ -112,12 +112,20 @@ public sealed partial class ApplyBar
         }
         var pending = _status.HasChanges ? await Store.GetPendingAsync() : null;
         _changes = pending is null ? [] : ConfigDiff.Between(Running.Current.Config, pending);
-        _risk = pending is null ? null : LockoutRisk.Reason(Running.Current.Config, pending);
+        _risk = pending is null ? null : Words(LockoutRisk.Of(Running.Current.Config, pending));
         if (!_confirmChosen)
         {
             _confirmSeconds = _risk is null ? 0 : LockoutRisk.SuggestedConfirmSeconds;
         }
     }
+
+    private static string? Words(LockoutRisk? risk) => risk switch
+    {
+        { Ports: true, Lan: true } => "These changes touch the ports' roles and the LAN",
+        { Ports: true } => "These changes touch the ports' roles",
+        { Lan: true } => "These changes touch the LAN",
+        _ => null,
+    };
 
     private void ChooseConfirmSeconds(int seconds)
     {

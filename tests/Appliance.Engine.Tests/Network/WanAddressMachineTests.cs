@@ -73,6 +73,16 @@ public sealed class WanAddressMachineTests
     }
 
     [Fact]
+    public void A_ppp_peer_that_sends_one_dns_server_twice_gives_it_once()
+    {
+        var wan = new WanLink { Name = "dsl", Interface = "eth4", Addressing = new WanAddressing { Mode = AddressingMode.Pppoe } };
+
+        var up = WanAddressMachine.OnPpp(wan, new PppEvent(PppEventKind.Up, "ppp-dsl", "192.0.2.77", "192.0.2.1", ["192.0.2.53", "192.0.2.53"]), WanAddressMachine.Waiting(wan), Now);
+
+        Assert.Equal(["192.0.2.53"], up.DnsServers);
+    }
+
+    [Fact]
     public void A_static_wan_is_its_configuration()
     {
         var wan = new WanLink { Name = "fiber", Interface = "eth3", Gateway = "203.0.113.1", Addressing = new WanAddressing { Mode = AddressingMode.Static, Address = "203.0.113.2/24" } };
