@@ -4,7 +4,7 @@
 # Then the OpenAPI check (tests/openapi/check.sh): the served document linted by Redocly CLI and Spectral, and a client
 # generated from it driving a running appliance; APPLIANCE_SKIP_OPENAPI=1 leaves it out.
 # Then the image tier: image-build/build.sh builds the firmware, image-build/smoke-test.sh boots it in QEMU,
-# image-build/pppoe-test.sh brings up a PPPoE WAN inside the guest, and image-build/update-test.sh updates a booted
+# image-build/wan-test.sh brings up a DHCP and a PPPoE WAN inside the guest, and image-build/update-test.sh updates a booted
 # guest from slot A to B through the API.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -44,14 +44,14 @@ set -e
     END {if (!seen && failed) f=1; printf "  succeeded: %d\n  failed: %d\n", p, f}' failed="${openapi_status:-0}" "$openapi_log"
 } | awk '/succeeded:/ {p+=$2} /failed:/ {f+=$2} /skipped:/ {s+=$2} END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}'
 
-# The image tier: build the firmware, boot it in QEMU, a PPPoE WAN in the guest, update it A to B and fall back (about 20 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
+# The image tier: build the firmware, boot it in QEMU, DHCP and PPPoE WANs in the guest, update it A to B and fall back (about 20 minutes here). APPLIANCE_SKIP_IMAGE=1 leaves it out.
 image_status=0
 if [ "${APPLIANCE_SKIP_IMAGE:-0}" != 1 ]; then
   image_start=$SECONDS
   # The QEMU tests' image has TEST-NET factory defaults (its first port's LAN address is the one QEMU forwards to) and
-  # the test fixtures (a PPPoE ISP inside the guest for pppoe-test.sh).
+  # the test fixtures (an ISP with DHCP and PPPoE inside the guest for wan-test.sh).
   if bash "$root/image-build/build.sh" --factory-defaults "$root/image-build/factory-defaults-testnet.json" --test-fixtures &&
-    bash "$root/image-build/smoke-test.sh" && bash "$root/image-build/pppoe-test.sh" && bash "$root/image-build/update-test.sh"; then
+    bash "$root/image-build/smoke-test.sh" && bash "$root/image-build/wan-test.sh" && bash "$root/image-build/update-test.sh"; then
     echo "image tier: passed in $((SECONDS - image_start))s"
   else
     image_status=1

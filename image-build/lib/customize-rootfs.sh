@@ -58,9 +58,9 @@ fi
 # The QEMU tests' image only: the test ISP inside the guest (test-fixtures/), started before the appliance.
 if [ "${TEST_FIXTURES:-0}" = 1 ]; then
   cp -a "$IMAGE_DIR/test-fixtures/." "$rootfs/"
-  chmod 0755 "$rootfs/usr/lib/appliance-test/pppoe-isp"
-  chmod 0600 "$rootfs/etc/netns/isp-pppoe/ppp/chap-secrets"
-  in_root systemctl enable appliance-test-pppoe-isp.service
+  chmod 0755 "$rootfs/usr/lib/appliance-test/isp"
+  chmod 0600 "$rootfs/etc/netns/test-isp/ppp/chap-secrets"
+  in_root systemctl enable appliance-test-isp.service
 fi
 
 # The unit must load cleanly in the image it runs in.
