@@ -74,6 +74,17 @@ public sealed class LinkHealthPolicy(ProbeSettings settings)
         _srtt = _jitter = _lastRtt = null;
     }
 
+    /// <summary>
+    /// The WAN has a new address or gateway (a DHCP renumbering, a new PPP session): what was measured on the old one
+    /// says nothing about the new one. The state stays; the loss window and the rounds in a row start again, so probes
+    /// lost while the kernel moved over neither take a working link down nor hold a recovering one back.
+    /// </summary>
+    public void Readdressed()
+    {
+        _window.Clear();
+        _failedInRow = _goodInRow = 0;
+    }
+
     private void Record(ProbeRound round, DateTimeOffset at)
     {
         _window.Enqueue((round.Answered, round.Sent));

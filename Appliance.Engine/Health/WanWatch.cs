@@ -21,6 +21,7 @@ public sealed partial class HealthMonitor
         private bool _carrier;
         private string? _gateway;
         private string? _address;
+        private int _addressing;
 
         public WanWatch(WanLink wan, WanBinding binding, HealthMonitor owner)
         {
@@ -71,8 +72,15 @@ public sealed partial class HealthMonitor
                 from = Health.State;
                 if (learned is not null)
                 {
+                    var address = learned.Address?.Split('/')[0];
+                    if (_address is not null && address is not null && (address != _address || learned.Gateway != _gateway))
+                    {
+                        // A round under way was sent from the old address: it is not counted either.
+                        _policy.Readdressed();
+                        _addressing++;
+                    }
                     _gateway = learned.Gateway;
-                    _address = learned.Address is { } address ? address.Split('/')[0] : null;
+                    _address = address;
                 }
                 else
                 {
@@ -139,6 +147,11 @@ public sealed partial class HealthMonitor
                 return;
             }
             var timeout = TimeSpan.FromMilliseconds(Wan.Probes.TimeoutMs);
+            int addressing;
+            lock (_lock)
+            {
+                addressing = _addressing;
+            }
             var results = await ProbeAllAsync(timeout, ct);
             var answered = results.Where(r => r.Success).ToList();
             var round = new ProbeRound(answered.Count, results.Length, answered.Count == 0 ? null : answered.Average(r => r.RttMs), results.FirstOrDefault(r => !r.Success)?.Error);
@@ -147,7 +160,7 @@ public sealed partial class HealthMonitor
             bool changed;
             lock (_lock)
             {
-                if (!_carrier || ct.IsCancellationRequested)
+                if (!_carrier || ct.IsCancellationRequested || addressing != _addressing)
                 {
                     return;
                 }

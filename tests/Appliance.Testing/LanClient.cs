@@ -10,8 +10,11 @@ public static class LanClient
     /// <summary>Outcome of a burst: how many sessions completed, and the first error seen.</summary>
     public sealed record BurstResult(int Succeeded, int Failed, string? FirstError);
 
-    /// <summary>Opens <paramref name="count"/> TCP connections (connect, send a byte, close, wait for the server to close).</summary>
-    public static async Task<BurstResult> TcpBurstAsync(NamespaceThread ns, IPEndPoint server, int count, TimeSpan limit, IPAddress? source = null)
+    /// <summary>
+    /// Opens <paramref name="count"/> TCP connections (connect, send a byte, close, wait for the server to close), each
+    /// given up after <paramref name="attemptTimeout"/> (default 3 s).
+    /// </summary>
+    public static async Task<BurstResult> TcpBurstAsync(NamespaceThread ns, IPEndPoint server, int count, TimeSpan limit, IPAddress? source = null, TimeSpan? attemptTimeout = null)
     {
         var deadline = DateTime.UtcNow + limit;
         int ok = 0, failed = 0;
@@ -28,7 +31,7 @@ public static class LanClient
                 }
                 return s;
             });
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            using var timeout = new CancellationTokenSource(attemptTimeout ?? TimeSpan.FromSeconds(3));
             try
             {
                 await socket.ConnectAsync(server, timeout.Token);

@@ -175,4 +175,48 @@ public class LinkHealthPolicyTests
         Assert.True(m.JitterMs > 0);
         Assert.Equal("timeout", m.LastError);
     }
+
+    [Fact]
+    public void Probes_lost_before_a_new_address_do_not_count_against_it()
+    {
+        var policy = UpPolicy();
+        // Two rounds lost while the kernel moved to the new lease.
+        Feed(policy, Lost);
+        Feed(policy, Lost);
+
+        policy.Readdressed();
+
+        Assert.Equal(LinkState.Up, policy.State);
+        for (var i = 0; i < 6; i++)
+        {
+            Feed(policy, Good);
+        }
+        Assert.Equal(LinkState.Up, policy.State);
+        Assert.Equal(0, policy.Metrics.LossPercent);
+    }
+
+    [Theory]
+    [InlineData(true, LinkState.Up)]
+    [InlineData(false, LinkState.Degraded)]
+    public void A_link_degraded_by_the_move_to_a_new_address_recovers_on_the_new_one(bool readdressed, LinkState after)
+    {
+        var policy = UpPolicy();
+        // Rounds lost while the kernel moved over, never three in a row: 3 of 13 is 23 % loss, degraded.
+        foreach (var round in new[] { Lost, Good, Lost, Good, Lost })
+        {
+            Feed(policy, round);
+        }
+        Assert.Equal(LinkState.Degraded, policy.State);
+
+        if (readdressed)
+        {
+            policy.Readdressed();
+        }
+        for (var i = 0; i < LinkHealthPolicy.MinRoundsForLoss; i++)
+        {
+            Feed(policy, Good);
+        }
+
+        Assert.Equal(after, policy.State);
+    }
 }
