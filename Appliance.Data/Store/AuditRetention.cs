@@ -41,10 +41,22 @@ public sealed partial class AuditRetention(
         var maxAgeDays = Math.Max(1, options.Value.MaxAgeDays);
         var cutoff = now.AddDays(-maxAgeDays);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var byAge = await db.AuditEntries.Where(a => a.Time < cutoff).ExecuteDeleteAsync(ct);
-
         // Room for the entry that records this pass: the trail ends at the bound, not one past it.
         var keep = MaxEntries - 1;
+        var before = await db.AuditEntries.CountAsync(ct);
+        if (before <= keep && !await db.AuditEntries.AnyAsync(a => a.Time < cutoff, ct))
+        {
+            // Nothing to remove: no write at all.
+            var untouched = new AuditPruneResult(0, 0, before);
+            Pruned?.Invoke(untouched);
+            return untouched;
+        }
+        // One write transaction (SQLite's BEGIN IMMEDIATE): entries written meanwhile wait, so the count, the cut and
+        // the figure reported are of the same trail. Without it an entry written between the count and the cut moved
+        // the cut, and the pass removed more than it counted.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var byAge = await db.AuditEntries.Where(a => a.Time < cutoff).ExecuteDeleteAsync(ct);
+
         var byCount = 0;
         var count = await db.AuditEntries.CountAsync(ct);
         if (count > keep)
@@ -66,6 +78,10 @@ public sealed partial class AuditRetention(
             }
             AuditLog.Add(db, now, ChangeContext.System, PrunedAction, "audit trail", $"{byAge + byCount} entries removed: {string.Join("; ", reasons)}");
             await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        if (byAge + byCount > 0)
+        {
             LogPruned(logger, byAge, byCount, result.Remaining);
         }
         Pruned?.Invoke(result);
