@@ -12,17 +12,20 @@ namespace Appliance.Engine.IntegrationTests.Addressing;
 public sealed class DhcpWanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private NetnsLab _lab = null!;
-    private BareDhcpIsp _isp = null!;
+    private IspDhcpServer _isp = null!;
     private CountingTcpServer _tcp = null!;
     private DirectoryInfo _runtime = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _lab = await NetnsLab.CreateAsync([]);
-        _isp = await BareDhcpIsp.StartAsync(_lab);
+        // The lab's ISP 1 leaves the appliance's port bare and serves DHCP on its side (.100-.149, router .1).
+        _lab = await NetnsLab.CreateAsync([new LabWan(1)], new NetnsLabOptions { EngineAddressedWans = new HashSet<int> { 1 } });
+        _isp = await IspDhcpServer.StartAsync(_lab, Wan, IspDhcpServer.DefaultPlan(Wan, "203.0.113.53"));
         _runtime = Directory.CreateTempSubdirectory("appliance-run-");
         _tcp = new CountingTcpServer(_lab.Thread(_lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
     }
+
+    private LabWan Wan => _lab.Wans[0];
 
     public async ValueTask DisposeAsync()
     {
@@ -37,8 +40,8 @@ public sealed class DhcpWanTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var config = new ApplianceConfig
         {
-            Ports = [new PortConfig { Name = _isp.Port, Role = PortRole.Wan }],
-            Wans = [new WanLink { Name = "cable", Interface = _isp.Port, Addressing = new WanAddressing { Mode = AddressingMode.Dhcp } }],
+            Ports = [new PortConfig { Name = Wan.Interface, Role = PortRole.Wan }],
+            Wans = [new WanLink { Name = "cable", Interface = Wan.Interface, Addressing = new WanAddressing { Mode = AddressingMode.Dhcp } }],
             Settings = ApplianceUnderTest.LabSettings,
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -47,12 +50,13 @@ public sealed class DhcpWanTests(ITestOutputHelper output) : IAsyncLifetime
         var state = await engine.WaitForAppliedAsync(s => s.Wans.Any(w => w.Name == "cable" && w.Usable), TimeSpan.FromSeconds(30));
         output.WriteLine($"lease applied and WAN usable {clock.ElapsedMilliseconds} ms after the engine started");
         var lease = engine.Addresses.Current["cable"];
-        Assert.Equal("198.51.100.1", lease.Gateway);
-        Assert.Contains(state.Routes, r => r.Via == "198.51.100.1" && r.Device == _isp.Port);
+        Assert.Equal(Wan.Gateway.ToString(), lease.Gateway);
+        Assert.Equal(["203.0.113.53"], lease.DnsServers);
+        Assert.Contains(state.Routes, r => r.Via == Wan.Gateway.ToString() && r.Device == Wan.Interface);
 
-        var addresses = await _lab.ExecAsync(_lab.Appliance, "ip", "-j", "-4", "addr", "show", "dev", _isp.Port);
+        var addresses = await _lab.ExecAsync(_lab.Appliance, "ip", "-j", "-4", "addr", "show", "dev", Wan.Interface);
         var address = JsonDocument.Parse(addresses).RootElement[0].GetProperty("addr_info")[0].GetProperty("local").GetString()!;
-        output.WriteLine($"{_isp.Port}: {address} ({lease.State}); the ISP's leases: {_isp.Leases.Trim()}");
+        output.WriteLine($"{Wan.Interface}: {address} ({lease.State})");
         Assert.Equal(lease.Address, address + "/24");
         Assert.InRange(IPAddress.Parse(address).GetAddressBytes()[3], 100, 149);
 
