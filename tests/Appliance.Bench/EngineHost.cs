@@ -1,5 +1,7 @@
 using Appliance.Data;
+using Appliance.Data.Store;
 using Appliance.Engine;
+using Appliance.Engine.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,5 +26,33 @@ public static class EngineHost
         builder.Services.AddApplianceData(dataDirectory);
         builder.Services.AddApplianceEngine(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Starts the engine on <paramref name="ns"/> with a fresh data directory, applies <paramref name="config"/> as a
+    /// revision, runs <paramref name="body"/> with the host's services, then stops the host and removes the data.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(string ns, ApplianceConfig config, string comment, Func<IServiceProvider, Task<T>> body, CancellationToken ct)
+    {
+        var data = Directory.CreateTempSubdirectory("appliance-bench-");
+        try
+        {
+            using var host = Build(ns, data.FullName);
+            await host.StartAsync(ct);
+            try
+            {
+                await host.Services.GetRequiredService<IConfigStore>().ImportAsync(config, ChangeContext.System, ct);
+                await host.Services.GetRequiredService<IRevisionLog>().ApplyAsync(comment, 0, ChangeContext.System, ct);
+                return await body(host.Services);
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 }

@@ -19,34 +19,18 @@ public sealed class FailoverBench(string prefix, int trials, TextWriter log)
     public async Task<FailoverResults> RunAsync(CancellationToken ct)
     {
         await using var lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], prefix: prefix + "f", ct: ct);
-        var data = Directory.CreateTempSubdirectory("appliance-bench-");
-        try
+        return await EngineHost.RunAsync(lab.Appliance, Config(lab), "failover bench", async services =>
         {
-            using var host = EngineHost.Build(lab.Appliance, data.FullName);
-            await host.StartAsync(ct);
-            try
-            {
-                var status = host.Services.GetRequiredService<IEngineStatusSource>();
-                await host.Services.GetRequiredService<IConfigStore>().ImportAsync(Config(lab), ChangeContext.System, ct);
-                await host.Services.GetRequiredService<IRevisionLog>().ApplyAsync("failover bench", 0, ChangeContext.System, ct);
-                await WaitUsableAsync(status, 2, ct);
-                using var server = new CountingTcpServer(lab.Thread(lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
-                var silent = await TrialsAsync("silent failure", lab, server, status,
-                    () => lab.SetIspSilentAsync(1, true), () => lab.SetIspSilentAsync(1, false), ct);
-                var carrier = await TrialsAsync("carrier loss", lab, server, status,
-                    () => lab.SetCarrierAsync(1, false), () => lab.SetCarrierAsync(1, true), ct);
-                return new FailoverResults(trials, "ICMP probe to 203.0.113.10 every 250 ms, timeout 500 ms, down after 3 rounds; a new TCP connection every 50 ms, done when 12 in a row leave via wan2",
-                    Summary.Of(silent), Summary.Of(carrier));
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
+            var status = services.GetRequiredService<IEngineStatusSource>();
+            await WaitUsableAsync(status, 2, ct);
+            using var server = new CountingTcpServer(lab.Thread(lab.Inet), new IPEndPoint(LabAddresses.Server, 8080));
+            var silent = await TrialsAsync("silent failure", lab, server, status,
+                () => lab.SetIspSilentAsync(1, true), () => lab.SetIspSilentAsync(1, false), ct);
+            var carrier = await TrialsAsync("carrier loss", lab, server, status,
+                () => lab.SetCarrierAsync(1, false), () => lab.SetCarrierAsync(1, true), ct);
+            return new FailoverResults(trials, "ICMP probe to 203.0.113.10 every 250 ms, timeout 500 ms, down after 3 rounds; a new TCP connection every 50 ms, done when 12 in a row leave via wan2",
+                Summary.Of(silent), Summary.Of(carrier));
+        }, ct);
     }
 
     private async Task<List<double>> TrialsAsync(

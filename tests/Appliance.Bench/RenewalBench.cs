@@ -28,71 +28,55 @@ public sealed class RenewalBench(string prefix, int trials, TextWriter log)
         await using var lab = await NetnsLab.CreateAsync([new LabWan(1), new LabWan(2)], options, prefix: prefix + "r", ct: ct);
         var wan1 = lab.Wans[0];
         await using var isp = await IspDhcpServer.StartAsync(lab, wan1, IspDhcpServer.DefaultPlan(wan1));
-        var data = Directory.CreateTempSubdirectory("appliance-bench-");
-        try
+        return await EngineHost.RunAsync(lab.Appliance, Config(), "renewal bench", async services =>
         {
-            using var host = EngineHost.Build(lab.Appliance, data.FullName);
-            await host.StartAsync(ct);
-            try
+            var status = services.GetRequiredService<IEngineStatusSource>();
+            var addresses = services.GetRequiredService<IWanAddressSource>();
+            var control = services.GetRequiredService<IWanAddressControl>();
+            await WaitAsync(() => status.Current.Running && status.Current.Wans.Count(w => w.Usable) == 2,
+                () => "both WANs usable: " + string.Join("; ", status.Current.Wans.Select(w => $"{w.Name} {w.State} ({w.Reason})")), ct);
+            using var server = new CountingTcpServer(lab.Thread(lab.Inet), new IPEndPoint(LabAddresses.Server, Port));
+            var lan = lab.Thread(lab.Lan);
+            var lease = new List<double>();
+            var resume = new List<double>();
+            for (var i = 0; i < trials; i++)
             {
-                var status = host.Services.GetRequiredService<IEngineStatusSource>();
-                var addresses = host.Services.GetRequiredService<IWanAddressSource>();
-                var control = host.Services.GetRequiredService<IWanAddressControl>();
-                await host.Services.GetRequiredService<IConfigStore>().ImportAsync(Config(), ChangeContext.System, ct);
-                await host.Services.GetRequiredService<IRevisionLog>().ApplyAsync("renewal bench", 0, ChangeContext.System, ct);
-                await WaitAsync(() => status.Current.Running && status.Current.Wans.Count(w => w.Usable) == 2,
-                    () => "both WANs usable: " + string.Join("; ", status.Current.Wans.Select(w => $"{w.Name} {w.State} ({w.Reason})")), ct);
-                using var server = new CountingTcpServer(lab.Thread(lab.Inet), new IPEndPoint(LabAddresses.Server, Port));
-                var lan = lab.Thread(lab.Lan);
-                var lease = new List<double>();
-                var resume = new List<double>();
-                for (var i = 0; i < trials; i++)
+                ct.ThrowIfCancellationRequested();
+                var before = Address(addresses);
+                // Alternate between two numberings of the same subnet, each with its own gateway.
+                var net = wan1.Gateway.ToString()[..wan1.Gateway.ToString().LastIndexOf('.')];
+                await isp.ChangeAsync(i % 2 == 0
+                    ? new IspDhcpPlan($"{net}.200", $"{net}.209", $"{net}.254", [])
+                    : IspDhcpServer.DefaultPlan(wan1));
+                var clock = Stopwatch.StartNew();
+                if (!await control.RenewAsync("wan1", ct))
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var before = Address(addresses);
-                    // Alternate between two numberings of the same subnet, each with its own gateway.
-                    var net = wan1.Gateway.ToString()[..wan1.Gateway.ToString().LastIndexOf('.')];
-                    await isp.ChangeAsync(i % 2 == 0
-                        ? new IspDhcpPlan($"{net}.200", $"{net}.209", $"{net}.254", [])
-                        : IspDhcpServer.DefaultPlan(wan1));
-                    var clock = Stopwatch.StartNew();
-                    if (!await control.RenewAsync("wan1", ct))
-                    {
-                        throw new InvalidOperationException("the engine did not renew wan1 (no DHCP client running)");
-                    }
-                    await WaitAsync(() => Address(addresses) is { } now && !now.Equals(before), () => "a new lease on wan1", ct);
-                    lease.Add(clock.Elapsed.TotalMilliseconds);
-                    var after = Address(addresses)!;
-                    // The numberings alternate, so the new address may have carried sessions in an earlier trial.
-                    var earlier = server.CountFrom(after);
-                    var resumed = Stopwatch.StartNew();
-                    while (server.CountFrom(after) == earlier)
-                    {
-                        if (resumed.Elapsed > TimeSpan.FromSeconds(20))
-                        {
-                            throw new TimeoutException($"no session left wan1 from {after} within 20 s of the new lease");
-                        }
-                        // A new connection every 100 ms at most: one whose SYN went out during the switch waits for
-                        // TCP's own retry (1 s), which would hide when the path came back.
-                        await LanClient.TcpBurstAsync(lan, server.Endpoint, 1, TimeSpan.FromSeconds(1), attemptTimeout: TimeSpan.FromMilliseconds(100));
-                    }
-                    resume.Add(resumed.Elapsed.TotalMilliseconds);
-                    await log.WriteLineAsync($"   trial {i + 1}: {before} -> {after}: lease {lease[^1]:0} ms after the renew request, traffic {resume[^1]:0} ms after the lease");
+                    throw new InvalidOperationException("the engine did not renew wan1 (no DHCP client running)");
                 }
-                return new RenewalResults(trials,
-                    "wan1 by DHCP (udhcpc run by the engine) from dnsmasq on the ISP, which restarts with another range and gateway and an empty lease file; " +
-                    $"the engine renews (SIGUSR1), the old address is refused (NAK); a new TCP connection (given up after 100 ms) from the LAN to {LabAddresses.Server}:{Port} (pinned to wan1), one after another until one arrives from the new address",
-                    Summary.Of(lease), Summary.Of(resume));
+                await WaitAsync(() => Address(addresses) is { } now && !now.Equals(before), () => "a new lease on wan1", ct);
+                lease.Add(clock.Elapsed.TotalMilliseconds);
+                var after = Address(addresses)!;
+                // The numberings alternate, so the new address may have carried sessions in an earlier trial.
+                var earlier = server.CountFrom(after);
+                var resumed = Stopwatch.StartNew();
+                while (server.CountFrom(after) == earlier)
+                {
+                    if (resumed.Elapsed > TimeSpan.FromSeconds(20))
+                    {
+                        throw new TimeoutException($"no session left wan1 from {after} within 20 s of the new lease");
+                    }
+                    // A new connection every 100 ms at most: one whose SYN went out during the switch waits for
+                    // TCP's own retry (1 s), which would hide when the path came back.
+                    await LanClient.TcpBurstAsync(lan, server.Endpoint, 1, TimeSpan.FromSeconds(1), attemptTimeout: TimeSpan.FromMilliseconds(100));
+                }
+                resume.Add(resumed.Elapsed.TotalMilliseconds);
+                await log.WriteLineAsync($"   trial {i + 1}: {before} -> {after}: lease {lease[^1]:0} ms after the renew request, traffic {resume[^1]:0} ms after the lease");
             }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
-        }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
+            return new RenewalResults(trials,
+                "wan1 by DHCP (udhcpc run by the engine) from dnsmasq on the ISP, which restarts with another range and gateway and an empty lease file; " +
+                $"the engine renews (SIGUSR1), the old address is refused (NAK); a new TCP connection (given up after 100 ms) from the LAN to {LabAddresses.Server}:{Port} (pinned to wan1), one after another until one arrives from the new address",
+                Summary.Of(lease), Summary.Of(resume));
+        }, ct);
     }
 
     private static ApplianceConfig Config() => new()
